@@ -1,0 +1,61 @@
+import type { Secret } from './secret';
+
+/** The processes one image can run; `glint all` runs every one of them in one Node process. */
+export const SERVICE_NAMES = ['gateway', 'mapper', 'publisher', 'actions', 'catalog'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export type GithubAuth =
+  | { kind: 'app'; appId: number; privateKey: Secret }
+  | { kind: 'token'; token: Secret }
+  | { kind: 'none' };
+
+export interface GithubConfig {
+  auth: GithubAuth;
+  /** REST base, `{protocol}://{GHE_HOST}/api/v3` on GitHub Enterprise Server, `https://api.github.com` otherwise. */
+  apiUrl: string;
+  graphqlUrl: string;
+  /** Set only on GitHub Enterprise Server. */
+  enterpriseHost?: string;
+  organization?: string;
+}
+
+export interface CatalogConfig {
+  /** `external`: a Port/Glint API given by credentials; `embedded`: this deployment's own catalog service. */
+  target: 'external' | 'embedded';
+  url: string;
+  clientId?: string;
+  clientSecret?: Secret;
+  orgId: string;
+}
+
+export interface KafkaConfig {
+  brokers: string[];
+  /** SASL_SSL with SCRAM-SHA-512 (Port's managed Kafka) when set; plaintext otherwise. */
+  sasl?: { username: string; password: Secret };
+}
+
+export interface HttpPorts {
+  gateway: number;
+  mapper: number;
+  publisher: number;
+  actions: number;
+  catalog: number;
+}
+
+export interface GlintConfig {
+  services: readonly ServiceName[];
+  http: { host: string; ports: HttpPorts };
+  webhook: { secret?: Secret; previousSecret?: Secret; baseUrl?: string };
+  github: GithubConfig;
+  catalog: CatalogConfig;
+  redisUrl: string;
+  databaseUrl: string;
+  kafka: KafkaConfig;
+  eventWorkersCount: number;
+  resyncIntervalMinutes: number;
+  sendRawDataExamples: boolean;
+  logLevel: LogLevel;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -1,0 +1,77 @@
+/**
+ * Every environment variable Glint reads, in one table. The loader takes each variable's expectation
+ * from here for its error messages, and the README's env table is kept in step with it by a test.
+ */
+export interface EnvVariable {
+  name: string;
+  /** Other accepted spellings (seed 002 spells the catalog variables `GLINT_*`). */
+  aliases?: readonly string[];
+  expects: string;
+  defaultValue?: string;
+  sensitive?: boolean;
+}
+
+export const ENV_CONTRACT = [
+  { name: 'APP_ID', expects: 'the numeric GitHub App ID (App settings page); needs PRIVATE_KEY' },
+  {
+    name: 'PRIVATE_KEY',
+    expects: "the GitHub App's private key: base64 of the PEM file (as seed 001 says) or the PEM itself",
+    sensitive: true,
+  },
+  {
+    name: 'WEBHOOK_SECRET',
+    expects: "the GitHub App's webhook secret (any string), used to verify X-Hub-Signature-256",
+    sensitive: true,
+  },
+  {
+    name: 'WEBHOOK_SECRET_PREVIOUS',
+    expects: 'the previous webhook secret, still accepted while a rotation is under way',
+    sensitive: true,
+  },
+  { name: 'GHE_HOST', expects: 'the GitHub Enterprise Server hostname, e.g. github.example.com; unset for github.com' },
+  { name: 'GHE_PROTOCOL', expects: 'http or https', defaultValue: 'https' },
+  { name: 'GITHUB_TOKEN', expects: 'a personal access token, used instead of APP_ID + PRIVATE_KEY', sensitive: true },
+  { name: 'GITHUB_ORGANIZATION', expects: 'a GitHub organization login; when set only this organization is synced' },
+  { name: 'PORT', expects: 'the TCP port the gateway (webhooks, /health) listens on', defaultValue: '3000' },
+  { name: 'MAPPER_HTTP_PORT', expects: "the mapper's /health and /metrics port", defaultValue: '3001' },
+  { name: 'PUBLISHER_HTTP_PORT', expects: "the publisher's /health and /metrics port", defaultValue: '3002' },
+  { name: 'ACTIONS_HTTP_PORT', expects: "the actions service's /health and /metrics port", defaultValue: '3003' },
+  { name: 'CATALOG_HTTP_PORT', expects: 'the embedded catalog API and UI port', defaultValue: '3004' },
+  { name: 'HTTP_HOST', expects: 'the address every service binds to', defaultValue: '0.0.0.0' },
+  {
+    name: 'PORT_URL',
+    aliases: ['GLINT_URL'],
+    expects: 'the catalog API base URL (Port or Glint)',
+    defaultValue: 'https://api.getport.io with credentials, the embedded catalog without',
+  },
+  { name: 'PORT_CLIENT_ID', aliases: ['GLINT_CLIENT_ID'], expects: 'the catalog API client id; needs PORT_CLIENT_SECRET' },
+  {
+    name: 'PORT_CLIENT_SECRET',
+    aliases: ['GLINT_CLIENT_SECRET'],
+    expects: 'the catalog API client secret; needs PORT_CLIENT_ID',
+    sensitive: true,
+  },
+  { name: 'PORT_ORG_ID', expects: 'the catalog organization id; the actions topic is <PORT_ORG_ID>.runs', defaultValue: 'local' },
+  { name: 'REDIS_URL', expects: 'a redis:// or rediss:// URL', defaultValue: 'redis://127.0.0.1:6379' },
+  {
+    name: 'DATABASE_URL',
+    expects: 'a postgres:// URL',
+    defaultValue: 'postgres://postgres@127.0.0.1:5432/glint',
+  },
+  { name: 'KAFKA_BROKERS', expects: 'comma-separated host:port list', defaultValue: '127.0.0.1:9092' },
+  { name: 'KAFKA_SASL_USERNAME', expects: 'SCRAM-SHA-512 username (turns on SASL_SSL); needs KAFKA_SASL_PASSWORD' },
+  { name: 'KAFKA_SASL_PASSWORD', expects: 'SCRAM-SHA-512 password; needs KAFKA_SASL_USERNAME', sensitive: true },
+  { name: 'BASE_URL', expects: "this deployment's public URL; when set the org webhook is created or reconciled" },
+  { name: 'EVENT_WORKERS_COUNT', expects: 'how many event partitions are processed in parallel, 1 to 64', defaultValue: '1' },
+  { name: 'RESYNC_INTERVAL_MINUTES', expects: 'minutes between full resyncs, 0 turns scheduled resyncs off', defaultValue: '60' },
+  { name: 'SEND_RAW_DATA_EXAMPLES', expects: 'true or false', defaultValue: 'true' },
+  { name: 'LOG_LEVEL', expects: 'fatal, error, warn, info, debug or trace', defaultValue: 'info' },
+] as const satisfies readonly EnvVariable[];
+
+export type EnvName = (typeof ENV_CONTRACT)[number]['name'];
+
+export function envVariable(name: EnvName): EnvVariable {
+  const variable = ENV_CONTRACT.find((candidate) => candidate.name === name);
+  if (!variable) throw new Error(`${name} is not part of the environment contract`);
+  return variable;
+}

@@ -1,0 +1,10 @@
+export { ConfigModule, GLINT_CONFIG, InjectConfig } from './config.module';
+export type { CatalogConfig, GithubAuth, GithubConfig, GlintConfig, HttpPorts, KafkaConfig, LogLevel, ServiceName } from './config.types';
+export { LOG_LEVELS, SERVICE_NAMES } from './config.types';
+export { describeConfig } from './describe-config';
+export { ENV_CONTRACT } from './env-contract';
+export type { EnvVariable } from './env-contract';
+export type { Env } from './env-reader';
+export { ConfigError, DEFAULT_PORT_API_URL, isServiceName, loadConfig } from './load-config';
+export { parsePrivateKey } from './private-key';
+export { redactUrlCredentials, Secret } from './secret';

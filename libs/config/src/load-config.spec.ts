@@ -1,0 +1,210 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { inspect } from 'node:util';
+import { ConfigError, loadConfig } from './load-config';
+
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const base64 = (text: string) => Buffer.from(text).toString('base64');
+
+const minimal = { WEBHOOK_SECRET: 'hook-secret-value' };
+
+function problemsOf(env: Record<string, string>, services?: Parameters<typeof loadConfig>[1]): readonly string[] {
+  try {
+    loadConfig(env, services);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('loadConfig', () => {
+  it('gives documented defaults when only the webhook secret is set', () => {
+    const sut = loadConfig(minimal);
+
+    expect(sut.http.ports).toEqual({ gateway: 3000, mapper: 3001, publisher: 3002, actions: 3003, catalog: 3004 });
+    expect(sut.github).toMatchObject({ auth: { kind: 'none' }, apiUrl: 'https://api.github.com' });
+    expect(sut.catalog).toEqual({ target: 'embedded', url: 'http://127.0.0.1:3004', orgId: 'local' });
+    expect(sut.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(sut.kafka).toEqual({ brokers: ['127.0.0.1:9092'], sasl: undefined });
+    expect(sut.eventWorkersCount).toBe(1);
+    expect(sut.sendRawDataExamples).toBe(true);
+  });
+
+  it('requires WEBHOOK_SECRET when the gateway runs and says what it is for', () => {
+    expect(problemsOf({})).toEqual([expect.stringMatching(/^WEBHOOK_SECRET is missing .*X-Hub-Signature-256/)]);
+  });
+
+  it('does not require WEBHOOK_SECRET for a process that runs only the catalog', () => {
+    expect(loadConfig({}, ['catalog']).webhook.secret).toBeUndefined();
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(problemsOf({ WEBHOOK_SECRET: '  ' })).toEqual([expect.stringContaining('WEBHOOK_SECRET is missing')]);
+  });
+
+  it('lists every problem in one error instead of stopping at the first', () => {
+    const error = (() => {
+      try {
+        loadConfig({ APP_ID: 'abc', PRIVATE_KEY: 'not a key!', EVENT_WORKERS_COUNT: 'many', GHE_PROTOCOL: 'ftp' });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+
+    expect(error.problems).toHaveLength(5);
+    expect(error.message).toMatch(/^Invalid configuration \(5 problems\):/);
+    for (const name of ['WEBHOOK_SECRET', 'APP_ID', 'PRIVATE_KEY', 'EVENT_WORKERS_COUNT', 'GHE_PROTOCOL']) {
+      expect(error.message).toContain(`  - ${name} is`);
+    }
+  });
+
+  describe('PRIVATE_KEY', () => {
+    it.each([
+      ['base64 of the PEM, as the seed documents it', base64(rsa)],
+      ['the PEM itself', rsa],
+      ['a one-line PEM with literal \\n separators', rsa.trim().replace(/\n/g, '\\n')],
+    ])('accepts %s', (_label, privateKey) => {
+      const sut = loadConfig({ ...minimal, APP_ID: '123', PRIVATE_KEY: privateKey });
+
+      expect(sut.github.auth.kind).toBe('app');
+      if (sut.github.auth.kind !== 'app') return;
+      expect(sut.github.auth.appId).toBe(123);
+      expect(sut.github.auth.privateKey.reveal().trim()).toBe(rsa.trim());
+    });
+
+    it.each([
+      ['base64 of something that is not a PEM', base64('hello world'), /decodes to is not a PEM private key/],
+      ['neither PEM nor base64', 'this is not a key!', /neither a PEM block .* nor base64/],
+      ['a damaged PEM', rsa.replace(/\n[A-Za-z0-9+/]{20}/, '\nAAAA'), /could not be read as a private key/],
+      ['a non-RSA key', ec, /ec key; GitHub Apps sign with RSA keys/],
+    ])('rejects %s with the reason', (_label, privateKey, reason) => {
+      const problems = problemsOf({ ...minimal, APP_ID: '1', PRIVATE_KEY: privateKey });
+
+      expect(problems).toEqual([expect.stringMatching(reason)]);
+      expect(problems[0]).toMatch(/^PRIVATE_KEY is invalid: expected the GitHub App's private key/);
+    });
+
+    it('needs APP_ID beside it, and the other way round', () => {
+      expect(problemsOf({ ...minimal, PRIVATE_KEY: base64(rsa) })).toEqual([
+        expect.stringMatching(/^APP_ID is missing \(PRIVATE_KEY is set\)/),
+      ]);
+      expect(problemsOf({ ...minimal, APP_ID: '7' })).toEqual([
+        expect.stringMatching(/^PRIVATE_KEY is missing \(APP_ID is set\)/),
+      ]);
+    });
+  });
+
+  it('uses a personal access token when no App credentials are given', () => {
+    expect(loadConfig({ ...minimal, GITHUB_TOKEN: 'ghp_x' }).github.auth.kind).toBe('token');
+  });
+
+  describe('catalog credentials', () => {
+    it.each([
+      ['PORT_*', { PORT_URL: 'https://api.example.com/', PORT_CLIENT_ID: 'id', PORT_CLIENT_SECRET: 's' }],
+      ['GLINT_*', { GLINT_URL: 'https://api.example.com', GLINT_CLIENT_ID: 'id', GLINT_CLIENT_SECRET: 's' }],
+    ])('accepts the %s spelling', (_label, env) => {
+      const sut = loadConfig({ ...minimal, ...env });
+
+      expect(sut.catalog).toMatchObject({ target: 'external', url: 'https://api.example.com', clientId: 'id' });
+      expect(sut.catalog.clientSecret?.reveal()).toBe('s');
+    });
+
+    it('defaults the URL to Port when only credentials are given', () => {
+      const sut = loadConfig({ ...minimal, GLINT_CLIENT_ID: 'id', GLINT_CLIENT_SECRET: 's' });
+      expect(sut.catalog.url).toBe('https://api.getport.io');
+    });
+
+    it('accepts the same value under both spellings and rejects two different ones', () => {
+      expect(loadConfig({ ...minimal, PORT_ORG_ID: 'o', PORT_URL: 'http://a', GLINT_URL: 'http://a' }).catalog.url).toBe(
+        'http://a',
+      );
+      expect(problemsOf({ ...minimal, PORT_CLIENT_ID: 'a', GLINT_CLIENT_ID: 'b', PORT_CLIENT_SECRET: 's' })).toEqual([
+        'PORT_CLIENT_ID and GLINT_CLIENT_ID are both set, to different values: set only one of them',
+      ]);
+    });
+
+    it('needs the client id and secret together', () => {
+      expect(problemsOf({ ...minimal, GLINT_CLIENT_ID: 'id' })).toEqual([
+        expect.stringMatching(/^PORT_CLIENT_SECRET\|GLINT_CLIENT_SECRET is missing \(PORT_CLIENT_ID is set\)/),
+      ]);
+    });
+  });
+
+  describe('GitHub Enterprise Server', () => {
+    it('composes REST and GraphQL URLs from GHE_HOST and GHE_PROTOCOL', () => {
+      const sut = loadConfig({ ...minimal, GHE_HOST: 'github.example.com', GHE_PROTOCOL: 'http' });
+
+      expect(sut.github.apiUrl).toBe('http://github.example.com/api/v3');
+      expect(sut.github.graphqlUrl).toBe('http://github.example.com/api/graphql');
+    });
+
+    it('rejects a GHE_HOST given as a URL and says where the scheme goes', () => {
+      expect(problemsOf({ ...minimal, GHE_HOST: 'https://github.example.com' })).toEqual([
+        expect.stringMatching(/GHE_HOST is invalid.*scheme in GHE_PROTOCOL/),
+      ]);
+    });
+  });
+
+  it('parses Kafka brokers and SASL credentials', () => {
+    const sut = loadConfig({
+      ...minimal,
+      KAFKA_BROKERS: 'b1.example.com:9096, b2.example.com:9096',
+      KAFKA_SASL_USERNAME: 'user',
+      KAFKA_SASL_PASSWORD: 'kafka-password',
+    });
+
+    expect(sut.kafka.brokers).toEqual(['b1.example.com:9096', 'b2.example.com:9096']);
+    expect(sut.kafka.sasl?.password.reveal()).toBe('kafka-password');
+    expect(problemsOf({ ...minimal, KAFKA_BROKERS: 'nohostport' })).toEqual([expect.stringContaining('KAFKA_BROKERS is invalid')]);
+  });
+
+  it.each([
+    ['EVENT_WORKERS_COUNT', '0'],
+    ['EVENT_WORKERS_COUNT', '1.5'],
+    ['PORT', '70000'],
+    ['RESYNC_INTERVAL_MINUTES', '-1'],
+    ['SEND_RAW_DATA_EXAMPLES', 'maybe'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['DATABASE_URL', 'not a url'],
+  ])('rejects %s=%s', (name, value) => {
+    expect(problemsOf({ ...minimal, [name]: value })).toEqual([expect.stringMatching(new RegExp(`^${name} is invalid`))]);
+  });
+
+  describe('secrets', () => {
+    const secrets = {
+      WEBHOOK_SECRET: 'webhook-secret-1',
+      WEBHOOK_SECRET_PREVIOUS: 'webhook-secret-0',
+      GITHUB_TOKEN: 'ghp_secret_token',
+      PORT_CLIENT_ID: 'client-id',
+      PORT_CLIENT_SECRET: 'client-secret-value',
+      KAFKA_SASL_USERNAME: 'kafka-user',
+      KAFKA_SASL_PASSWORD: 'kafka-password-value',
+      REDIS_URL: 'redis://default:redis-password-value@127.0.0.1:6379',
+      DATABASE_URL: 'postgres://glint:db-password-value@127.0.0.1:5432/glint',
+    };
+    const secretValues = ['webhook-secret-1', 'webhook-secret-0', 'ghp_secret_token', 'client-secret-value', 'kafka-password-value', 'redis-password-value', 'db-password-value'];
+
+    it.each([
+      ['JSON.stringify', (value: unknown) => JSON.stringify(value)],
+      ['util.inspect', (value: unknown) => inspect(value, { depth: 10 })],
+      ['template strings', (value: unknown) => `${JSON.stringify(value)} ${String((value as { webhook: { secret: unknown } }).webhook.secret)}`],
+    ])('are redacted when the config is printed with %s', (_label, print) => {
+      const printed = print(loadConfig(secrets));
+
+      for (const secret of secretValues) expect(printed).not.toContain(secret);
+      expect(printed).toContain('[redacted]');
+    });
+
+    it('also hides the App private key', () => {
+      const printed = inspect(loadConfig({ ...minimal, APP_ID: '1', PRIVATE_KEY: base64(rsa) }), { depth: 10 });
+      expect(printed).not.toContain('PRIVATE KEY');
+    });
+
+    it('never appear in validation messages', () => {
+      const message = problemsOf({ WEBHOOK_SECRET_PREVIOUS: 'prev', PRIVATE_KEY: 'secret-material!', DATABASE_URL: 'db-password-value' }).join('\n');
+      for (const secret of ['prev', 'secret-material!', 'db-password-value']) expect(message).not.toContain(secret);
+    });
+  });
+});

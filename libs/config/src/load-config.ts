@@ -1,0 +1,158 @@
+import type { CatalogConfig, GithubAuth, GithubConfig, GlintConfig, KafkaConfig, ServiceName } from './config.types';
+import { LOG_LEVELS, SERVICE_NAMES } from './config.types';
+import { Env, EnvReader } from './env-reader';
+import { withRedactedPrinting } from './describe-config';
+import { parsePrivateKey } from './private-key';
+import { Secret } from './secret';
+
+export const DEFAULT_PORT_API_URL = 'https://api.getport.io';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the whole environment contract (ARCHITECTURE §6) in one pass. `services` are the processes
+ * about to run: a variable only one of them needs (the webhook secret for the gateway) is required only then.
+ * Throws a ConfigError that lists every missing or invalid variable.
+ */
+export function loadConfig(env: Env, services: readonly ServiceName[] = SERVICE_NAMES): GlintConfig {
+  const reader = new EnvReader(env);
+
+  const http = {
+    host: reader.string('HTTP_HOST', '0.0.0.0'),
+    ports: {
+      gateway: reader.int('PORT', 3000, TCP_PORT),
+      mapper: reader.int('MAPPER_HTTP_PORT', 3001, TCP_PORT),
+      publisher: reader.int('PUBLISHER_HTTP_PORT', 3002, TCP_PORT),
+      actions: reader.int('ACTIONS_HTTP_PORT', 3003, TCP_PORT),
+      catalog: reader.int('CATALOG_HTTP_PORT', 3004, TCP_PORT),
+    },
+  };
+
+  const webhookSecret = reader.raw('WEBHOOK_SECRET');
+  if (!webhookSecret && services.includes('gateway')) reader.missing('WEBHOOK_SECRET', 'the gateway verifies every webhook');
+  const previousSecret = reader.raw('WEBHOOK_SECRET_PREVIOUS');
+
+  const config: GlintConfig = {
+    services,
+    http,
+    webhook: {
+      secret: webhookSecret ? new Secret(webhookSecret) : undefined,
+      previousSecret: previousSecret ? new Secret(previousSecret) : undefined,
+      baseUrl: reader.url('BASE_URL', ['http', 'https']),
+    },
+    github: readGithub(reader),
+    catalog: readCatalog(reader, http.ports.catalog),
+    redisUrl: reader.url('REDIS_URL', ['redis', 'rediss'], 'redis://127.0.0.1:6379'),
+    databaseUrl: reader.url('DATABASE_URL', ['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/glint'),
+    kafka: readKafka(reader),
+    eventWorkersCount: reader.int('EVENT_WORKERS_COUNT', 1, { min: 1, max: 64 }),
+    resyncIntervalMinutes: reader.int('RESYNC_INTERVAL_MINUTES', 60, { min: 0, max: 7 * 24 * 60 }),
+    sendRawDataExamples: reader.bool('SEND_RAW_DATA_EXAMPLES', true),
+    logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+
+  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
+  return withRedactedPrinting(config);
+}
+
+const TCP_PORT = { min: 1, max: 65535 };
+
+function readGithub(reader: EnvReader): GithubConfig {
+  const protocol = reader.oneOf('GHE_PROTOCOL', ['https', 'http'], 'https');
+  const host = readEnterpriseHost(reader);
+  const organization = reader.string('GITHUB_ORGANIZATION');
+  return {
+    auth: readGithubAuth(reader),
+    apiUrl: host ? `${protocol}://${host}/api/v3` : 'https://api.github.com',
+    graphqlUrl: host ? `${protocol}://${host}/api/graphql` : 'https://api.github.com/graphql',
+    enterpriseHost: host,
+    organization,
+  };
+}
+
+function readEnterpriseHost(reader: EnvReader): string | undefined {
+  const value = reader.raw('GHE_HOST');
+  if (value === undefined) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    reader.invalid('GHE_HOST', `got ${JSON.stringify(value)}: give the host alone and the scheme in GHE_PROTOCOL`);
+    return undefined;
+  }
+  const host = value.replace(/\/+$/, '');
+  if (!/^[a-z0-9.-]+(:\d{1,5})?$/i.test(host)) {
+    reader.invalid('GHE_HOST', `got ${JSON.stringify(value)}, which is not a hostname`);
+    return undefined;
+  }
+  return host;
+}
+
+function readGithubAuth(reader: EnvReader): GithubAuth {
+  const appId = reader.raw('APP_ID');
+  const privateKey = reader.raw('PRIVATE_KEY');
+  const token = reader.raw('GITHUB_TOKEN');
+
+  if (appId === undefined && privateKey === undefined) {
+    return token ? { kind: 'token', token: new Secret(token) } : { kind: 'none' };
+  }
+  // Each present variable is checked even when its partner is missing, so one boot reports both problems.
+  const validAppId = appId !== undefined && /^\d+$/.test(appId);
+  if (appId === undefined) reader.missing('APP_ID', 'PRIVATE_KEY is set');
+  else if (!validAppId) reader.invalid('APP_ID', `got ${JSON.stringify(appId)}, which is not a number`);
+  const parsedKey = privateKey === undefined ? undefined : parsePrivateKey(privateKey);
+  if (parsedKey === undefined) reader.missing('PRIVATE_KEY', 'APP_ID is set');
+  else if (!parsedKey.ok) reader.invalid('PRIVATE_KEY', parsedKey.reason);
+
+  if (!validAppId || !parsedKey?.ok) return { kind: 'none' };
+  return { kind: 'app', appId: Number(appId), privateKey: new Secret(parsedKey.pem) };
+}
+
+function readCatalog(reader: EnvReader, embeddedPort: number): CatalogConfig {
+  const clientId = reader.raw('PORT_CLIENT_ID');
+  const clientSecret = reader.raw('PORT_CLIENT_SECRET');
+  const url = reader.url('PORT_URL', ['http', 'https']);
+  const orgId = reader.string('PORT_ORG_ID', 'local');
+
+  if (clientId && !clientSecret) reader.missing('PORT_CLIENT_SECRET', 'PORT_CLIENT_ID is set');
+  if (clientSecret && !clientId) reader.missing('PORT_CLIENT_ID', 'PORT_CLIENT_SECRET is set');
+  if (clientId && clientSecret) {
+    return {
+      target: 'external',
+      url: url ?? DEFAULT_PORT_API_URL,
+      clientId,
+      clientSecret: new Secret(clientSecret),
+      orgId,
+    };
+  }
+  return { target: 'embedded', url: url ?? `http://127.0.0.1:${embeddedPort}`, orgId };
+}
+
+function readKafka(reader: EnvReader): KafkaConfig {
+  const brokers = reader
+    .string('KAFKA_BROKERS', '127.0.0.1:9092')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
+  const badBroker = brokers.find((broker) => !/^[a-z0-9.-]+:\d{1,5}$/i.test(broker));
+  if (badBroker) reader.invalid('KAFKA_BROKERS', `${JSON.stringify(badBroker)} is not host:port`);
+  if (brokers.length === 0) reader.invalid('KAFKA_BROKERS', 'the list is empty');
+
+  const username = reader.raw('KAFKA_SASL_USERNAME');
+  const password = reader.raw('KAFKA_SASL_PASSWORD');
+  if (username && !password) reader.missing('KAFKA_SASL_PASSWORD', 'KAFKA_SASL_USERNAME is set');
+  if (password && !username) reader.missing('KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD is set');
+  return {
+    brokers,
+    sasl: username && password ? { username, password: new Secret(password) } : undefined,
+  };
+}
+
+export function isServiceName(value: string): value is ServiceName {
+  return (SERVICE_NAMES as readonly string[]).includes(value);
+}

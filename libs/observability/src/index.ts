@@ -1,0 +1,5 @@
+export type { DependencyProbe, DependencyStatus, HealthReport } from './dependency-probe';
+export { DEFAULT_PROBE_TIMEOUT_MS, HealthChecker } from './health-checker';
+export { MetricsRegistry } from './metrics-registry';
+export { ObservabilityModule } from './observability.module';
+export type { ObservabilityOptions } from './observability.module';

@@ -1,0 +1,5 @@
+export { createDataSource, migrate, postgresProbe } from './data-source';
+export type { DataSourceOptions } from './data-source';
+export { Installation } from './entities/installation.entity';
+export { DATA_SOURCE, PersistenceModule } from './persistence.module';
+export { BRIDGE_ENTITIES, BRIDGE_MIGRATIONS } from './schema';

@@ -1,0 +1,70 @@
+import { createTemporaryDatabase, TemporaryDatabase } from '@glint/testing';
+import type { DataSource } from 'typeorm';
+import { createDataSource, migrate } from './data-source';
+import { Installation } from './entities/installation.entity';
+import { BRIDGE_ENTITIES, BRIDGE_MIGRATIONS } from './schema';
+
+describe('bridge schema migrations on the real Postgres', () => {
+  let database: TemporaryDatabase;
+  const sources: DataSource[] = [];
+
+  const open = async (): Promise<DataSource> => {
+    const dataSource = createDataSource({
+      url: database.url,
+      applicationName: 'glint-test',
+      entities: BRIDGE_ENTITIES,
+      migrations: BRIDGE_MIGRATIONS,
+      migrationsTableName: 'glint_migrations',
+    });
+    sources.push(dataSource);
+    return dataSource.initialize();
+  };
+
+  beforeEach(async () => {
+    database = await createTemporaryDatabase('migrations');
+  });
+
+  afterEach(async () => {
+    await Promise.all(sources.splice(0).map((source) => (source.isInitialized ? source.destroy() : undefined)));
+    await database.drop();
+  });
+
+  it('creates the tables on an empty database, then stores and reads an installation', async () => {
+    const sut = await open();
+
+    expect(await migrate(sut)).toEqual(BRIDGE_MIGRATIONS.map((migration) => migration.name));
+    const repository = sut.getRepository(Installation);
+    await repository.save({ id: 42, accountLogin: 'acme', accountType: 'Organization', suspendedAt: null });
+
+    expect(await repository.findOneByOrFail({ id: 42 })).toMatchObject({ id: 42, accountLogin: 'acme', accountType: 'Organization' });
+  });
+
+  it('applies nothing the second time', async () => {
+    const sut = await open();
+    await migrate(sut);
+
+    expect(await migrate(sut)).toEqual([]);
+  });
+
+  it('migrates once when several services start at the same time', async () => {
+    const [first, second, third] = await Promise.all([open(), open(), open()]);
+
+    const applied = await Promise.all([migrate(first), migrate(second), migrate(third)]);
+
+    expect(applied.flat()).toEqual(BRIDGE_MIGRATIONS.map((migration) => migration.name));
+    const rows: Array<{ name: string }> = await first.query('SELECT name FROM glint_migrations');
+    expect(rows).toHaveLength(BRIDGE_MIGRATIONS.length);
+  });
+
+  it('reverts cleanly', async () => {
+    const sut = await open();
+    await migrate(sut);
+
+    await sut.undoLastMigration();
+
+    const tables: Array<{ table_name: string }> = await sut.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'installations'",
+    );
+    expect(tables).toEqual([]);
+  });
+});

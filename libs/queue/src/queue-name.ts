@@ -1,0 +1,17 @@
+/**
+ * Every BullMQ queue Glint uses. DO NOT CHANGE A VALUE without a migration plan: jobs already in Redis
+ * stay under the old name and would be stranded.
+ */
+export enum QueueName {
+  /** Webhook events; one queue per partition, `events-p{n}`, see partitionQueueName. */
+  Events = 'events',
+  EventsDeadLetter = 'events-dlq',
+  Resync = 'resync',
+  Publish = 'publish',
+  PublishDeadLetter = 'publish-dlq',
+}
+
+export function partitionQueueName(queue: QueueName.Events, partition: number): string {
+  if (!Number.isInteger(partition) || partition < 0) throw new RangeError(`partition must be a non-negative integer, got ${partition}`);
+  return `${queue}-p${partition}`;
+}

@@ -1,0 +1,20 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { GlintConfig, ServiceName } from '@glint/config';
+import { createServiceLogger } from './service-logger';
+
+export interface RunningService {
+  name: ServiceName;
+  app: INestApplication;
+  url: string;
+}
+
+/** Creates one service's Nest application and listens on its configured port. */
+export async function startService(name: ServiceName, module: DynamicModule, config: GlintConfig): Promise<RunningService> {
+  const logger = createServiceLogger(name, config.logLevel);
+  const app = await NestFactory.create(module, { logger, rawBody: true, abortOnError: false });
+  const port = config.http.ports[name];
+  await app.listen(port, config.http.host);
+  const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
+  return { name, app, url: `http://${host}:${port}` };
+}
