@@ -10,8 +10,7 @@ COPY scripts/build.mjs scripts/build.mjs
 COPY libs libs
 COPY apps apps
 RUN node scripts/build.mjs \
- && npm prune --omit=dev --no-audit --no-fund \
- && rm -rf node_modules/@swc node_modules/.cache
+ && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20.20-bookworm-slim AS runtime
 ENV NODE_ENV=production
