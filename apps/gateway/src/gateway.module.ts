@@ -1,25 +1,60 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigModule, GlintConfig } from '@glint/config';
-import { ObservabilityModule } from '@glint/observability';
-import { REDIS_CONNECTION, RedisModule, redisProbe } from '@glint/queue';
+import { MetricsRegistry, ObservabilityModule } from '@glint/observability';
+import { EventProducer, REDIS_CONNECTION, RedisModule, redisProbe, registerQueueDepthMetrics } from '@glint/queue';
 import type { Redis } from 'ioredis';
+import { createSignatureVerifier } from './webhooks/signature-verifier';
+import { WebhookIntake } from './webhooks/webhook-intake';
+import { WebhookMetrics } from './webhooks/webhook-metrics';
+import { WebhookController } from './webhooks/webhook.controller';
+
+@Injectable()
+class ProducerCloser implements OnApplicationShutdown {
+  constructor(@Inject(EventProducer) private readonly producer: EventProducer) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.close();
+  }
+}
 
 /** Receives GitHub webhooks and puts them on the event partitions in Redis. */
 @Module({})
 export class GatewayModule {
   static register(config: GlintConfig): DynamicModule {
     const redis = RedisModule.forService(config.redisUrl, 'gateway');
+    const observability = ObservabilityModule.forService({
+      service: 'gateway',
+      imports: [redis],
+      inject: [REDIS_CONNECTION],
+      probes: (connection: Redis) => [redisProbe(connection)],
+    });
+    const secret = config.webhook.secret;
+    if (!secret) throw new Error('the gateway needs WEBHOOK_SECRET (configuration validation should have refused to start)');
     return {
       module: GatewayModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        redis,
-        ObservabilityModule.forService({
-          service: 'gateway',
-          imports: [redis],
-          inject: [REDIS_CONNECTION],
-          probes: (connection: Redis) => [redisProbe(connection)],
-        }),
+      imports: [ConfigModule.forRoot(config), redis, observability],
+      controllers: [WebhookController],
+      providers: [
+        {
+          provide: EventProducer,
+          inject: [REDIS_CONNECTION, MetricsRegistry],
+          useFactory: (connection: Redis, metrics: MetricsRegistry) => {
+            const producer = new EventProducer(connection, { partitions: config.events.partitions });
+            registerQueueDepthMetrics(metrics.registry, producer.partitionQueues, producer.deadLetterQueue);
+            return producer;
+          },
+        },
+        ProducerCloser,
+        {
+          provide: WebhookIntake,
+          inject: [EventProducer, MetricsRegistry],
+          useFactory: (producer: EventProducer, metrics: MetricsRegistry) =>
+            new WebhookIntake(
+              createSignatureVerifier(secret.reveal(), config.webhook.previousSecret?.reveal()),
+              producer,
+              new WebhookMetrics(metrics),
+            ),
+        },
       ],
     };
   }

@@ -14,7 +14,7 @@ describe('gateway /health against a Redis that stops and comes back', () => {
 
   afterAll(async () => {
     await sut?.app.close();
-    await redis?.stop();
+    await redis?.destroy();
   });
 
   it('answers 200 with Redis up', async () => {

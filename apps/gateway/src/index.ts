@@ -3,5 +3,6 @@ import { RunningService, startService } from '@glint/runtime';
 import { GatewayModule } from './gateway.module';
 
 export function startGateway(config: GlintConfig): Promise<RunningService> {
-  return startService('gateway', GatewayModule.register(config), config);
+  // The webhook route reads the raw bytes itself: the signature is over them, and they may be up to 25 MB.
+  return startService('gateway', GatewayModule.register(config), config, { bodyParser: false });
 }

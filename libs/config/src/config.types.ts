@@ -51,7 +51,7 @@ export interface GlintConfig {
   redisUrl: string;
   databaseUrl: string;
   kafka: KafkaConfig;
-  eventWorkersCount: number;
+  events: { partitions: number; workersCount: number };
   resyncIntervalMinutes: number;
   sendRawDataExamples: boolean;
   logLevel: LogLevel;

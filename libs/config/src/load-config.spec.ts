@@ -27,7 +27,7 @@ describe('loadConfig', () => {
     expect(sut.catalog).toEqual({ target: 'embedded', url: 'http://127.0.0.1:3004', orgId: 'local' });
     expect(sut.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(sut.kafka).toEqual({ brokers: ['127.0.0.1:9092'], sasl: undefined });
-    expect(sut.eventWorkersCount).toBe(1);
+    expect(sut.events).toEqual({ partitions: 16, workersCount: 1 });
     expect(sut.sendRawDataExamples).toBe(true);
   });
 
@@ -163,6 +163,8 @@ describe('loadConfig', () => {
   it.each([
     ['EVENT_WORKERS_COUNT', '0'],
     ['EVENT_WORKERS_COUNT', '1.5'],
+    ['EVENT_PARTITIONS', '0'],
+    ['EVENT_PARTITIONS', '1000'],
     ['PORT', '70000'],
     ['RESYNC_INTERVAL_MINUTES', '-1'],
     ['SEND_RAW_DATA_EXAMPLES', 'maybe'],

@@ -53,7 +53,10 @@ export function loadConfig(env: Env, services: readonly ServiceName[] = SERVICE_
     redisUrl: reader.url('REDIS_URL', ['redis', 'rediss'], 'redis://127.0.0.1:6379'),
     databaseUrl: reader.url('DATABASE_URL', ['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/glint'),
     kafka: readKafka(reader),
-    eventWorkersCount: reader.int('EVENT_WORKERS_COUNT', 1, { min: 1, max: 64 }),
+    events: {
+      partitions: reader.int('EVENT_PARTITIONS', 16, { min: 1, max: 256 }),
+      workersCount: reader.int('EVENT_WORKERS_COUNT', 1, { min: 1, max: 64 }),
+    },
     resyncIntervalMinutes: reader.int('RESYNC_INTERVAL_MINUTES', 60, { min: 0, max: 7 * 24 * 60 }),
     sendRawDataExamples: reader.bool('SEND_RAW_DATA_EXAMPLES', true),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

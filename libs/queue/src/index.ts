@@ -1,4 +1,15 @@
+export { DEFAULT_EVENT_CONSUMER_SETTINGS, NonRetryableEventError, PartitionedEventConsumer } from './event-consumer';
+export type { EventConsumerOptions, EventHandler, EventOutcome } from './event-consumer';
+export { jobIdForDelivery } from './event-job';
+export type { DeadLetteredEventJob, WebhookEventJob } from './event-job';
+export { DEFAULT_QUEUE_PREFIX, DELIVERY_DEDUPE_TTL_SECONDS } from './event-queue-options';
+export type { EventQueueOptions } from './event-queue-options';
+export { EventProducer } from './event-producer';
+export type { EnqueueResult } from './event-producer';
+export { partitionOf } from './partitioner';
+export { registerQueueDepthMetrics } from './queue-depth';
 export { partitionQueueName, QueueName } from './queue-name';
 export { createRedisConnection, redisProbe } from './redis-connection';
 export type { RedisRole } from './redis-connection';
 export { REDIS_CONNECTION, RedisModule } from './redis.module';
+export { Semaphore } from './semaphore';

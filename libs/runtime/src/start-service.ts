@@ -1,4 +1,4 @@
-import type { DynamicModule, INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { GlintConfig, ServiceName } from '@glint/config';
 import { createServiceLogger } from './service-logger';
@@ -10,9 +10,14 @@ export interface RunningService {
 }
 
 /** Creates one service's Nest application and listens on its configured port. */
-export async function startService(name: ServiceName, module: DynamicModule, config: GlintConfig): Promise<RunningService> {
+export async function startService(
+  name: ServiceName,
+  module: DynamicModule,
+  config: GlintConfig,
+  options: Pick<NestApplicationOptions, 'bodyParser'> = {},
+): Promise<RunningService> {
   const logger = createServiceLogger(name, config.logLevel);
-  const app = await NestFactory.create(module, { logger, rawBody: true, abortOnError: false });
+  const app = await NestFactory.create(module, { logger, abortOnError: false, ...options });
   const port = config.http.ports[name];
   await app.listen(port, config.http.host);
   const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;

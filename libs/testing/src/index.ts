@@ -5,3 +5,5 @@ export type { TemporaryDatabase } from './temporary-database';
 export { waitFor } from './wait-for';
 export { getJson, testConfig } from './test-config';
 export type { HttpAnswer } from './test-config';
+export { sendWebhook, signWebhook } from './webhook-sender';
+export type { SentWebhook } from './webhook-sender';

@@ -1,5 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * A redis-server process of the test's own on a free port, for tests that stop and restart Redis
@@ -7,11 +10,16 @@ import { connect, createServer } from 'node:net';
  */
 export class PrivateRedisServer {
   private process?: ChildProcess;
+  private readonly dataDir = mkdtempSync(join(tmpdir(), 'glint-redis-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    /** With an append-only file fsynced on every write, as production runs it: acknowledged writes survive a kill. */
+    private readonly durable: boolean,
+  ) {}
 
-  static async start(): Promise<PrivateRedisServer> {
-    const server = new PrivateRedisServer(await freePort());
+  static async start(options: { durable?: boolean } = {}): Promise<PrivateRedisServer> {
+    const server = new PrivateRedisServer(await freePort(), options.durable ?? false);
     await server.start();
     return server;
   }
@@ -21,7 +29,8 @@ export class PrivateRedisServer {
   }
 
   async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const persistence = this.durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dataDir, ...persistence], {
       stdio: 'ignore',
     });
     this.process = child;
@@ -29,12 +38,29 @@ export class PrivateRedisServer {
     await Promise.race([waitForPing(this.port), spawnError]);
   }
 
+  /** Kills the server outright, as a crash would. */
   async stop(): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGCONT');
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /** Freezes the server: connections stay open but nothing answers, as with a hung Redis. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
+  /** Stops the server and deletes its data. */
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 

@@ -1,0 +1,139 @@
+import { groupKeyOf } from '@glint/github';
+import { EventProducer, partitionOf, WebhookEventJob } from '@glint/queue';
+import type { SignatureVerifier } from './signature-verifier';
+import type { RejectionReason, WebhookMetrics } from './webhook-metrics';
+
+/** GitHub caps webhook payloads at 25 MB; a larger body is refused before it is read. */
+export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+
+export interface WebhookRequest {
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  body: Buffer;
+}
+
+export interface IntakeAnswer {
+  status: number;
+  body: Readonly<Record<string, unknown>>;
+}
+
+const EVENT_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+const DELIVERY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * The webhook path, free of any HTTP framework: verify the signature over the raw bytes, check the
+ * headers and the JSON, compute the group key and partition, and answer 202 only once Redis holds the job.
+ */
+export class WebhookIntake {
+  constructor(
+    private readonly verifier: SignatureVerifier,
+    private readonly producer: Pick<EventProducer, 'enqueue' | 'options'>,
+    private readonly metrics: WebhookMetrics,
+  ) {}
+
+  async receive(request: WebhookRequest): Promise<IntakeAnswer> {
+    const eventHeader = header(request, 'x-github-event');
+    const event = eventHeader && EVENT_NAME.test(eventHeader) ? eventHeader : undefined;
+    this.metrics.received.inc({ event: event ?? 'unknown' });
+
+    const signature = header(request, 'x-hub-signature-256');
+    if (!signature) return this.reject(401, 'missing_signature', 'the X-Hub-Signature-256 header is missing; set a webhook secret on the GitHub App');
+    const rawBody = request.body.toString('utf8');
+    if (!(await this.verifies(rawBody, signature))) {
+      return this.reject(401, 'bad_signature', 'X-Hub-Signature-256 does not match the payload signed with the configured WEBHOOK_SECRET');
+    }
+
+    if (!eventHeader) return this.reject(400, 'missing_event', 'the X-GitHub-Event header is missing');
+    if (!event) return this.reject(400, 'invalid_header', 'X-GitHub-Event is not an event name (lowercase letters, digits and _)');
+    const deliveryId = header(request, 'x-github-delivery');
+    if (!deliveryId) return this.reject(400, 'missing_delivery', 'the X-GitHub-Delivery header is missing');
+    if (!DELIVERY_ID.test(deliveryId)) return this.reject(400, 'invalid_header', 'X-GitHub-Delivery is not a delivery id (letters, digits, . _ -)');
+
+    const payload = parsePayload(rawBody, header(request, 'content-type'));
+    if (!payload.ok) return this.reject(400, 'invalid_json', payload.reason);
+
+    if (event === 'ping') {
+      this.metrics.accepted.inc({ event });
+      return { status: 200, body: { status: 'pong', delivery: deliveryId } };
+    }
+
+    const groupKey = groupKeyOf(event, payload.value);
+    const job: WebhookEventJob = {
+      deliveryId,
+      event,
+      action: typeof payload.value['action'] === 'string' ? payload.value['action'] : undefined,
+      groupKey,
+      partition: partitionOf(groupKey, this.producer.options.partitions),
+      receivedAt: new Date().toISOString(),
+      installationId: installationIdOf(payload.value),
+      payload: payload.value,
+    };
+    const stopTimer = this.metrics.enqueueSeconds.startTimer();
+    try {
+      const result = await this.producer.enqueue(job);
+      stopTimer();
+      if (result === 'duplicate') {
+        this.metrics.duplicates.inc();
+        return { status: 202, body: { status: 'duplicate', delivery: deliveryId } };
+      }
+      this.metrics.accepted.inc({ event });
+      return { status: 202, body: { status: 'accepted', delivery: deliveryId, groupKey, partition: job.partition } };
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      return this.reject(503, 'queue_unavailable', `the event queue (Redis) is unavailable, nothing was stored; redeliver later (${detail})`);
+    }
+  }
+
+  /** A body refused before it was read (over MAX_WEBHOOK_BYTES). */
+  tooLarge(): IntakeAnswer {
+    this.metrics.received.inc({ event: 'unknown' });
+    return this.reject(413, 'too_large', `the payload is larger than GitHub's webhook limit of ${MAX_WEBHOOK_BYTES} bytes`);
+  }
+
+  private async verifies(rawBody: string, signature: string): Promise<boolean> {
+    try {
+      return await this.verifier.verify(rawBody, signature);
+    } catch {
+      return false;
+    }
+  }
+
+  private reject(status: number, reason: RejectionReason, message: string): IntakeAnswer {
+    this.metrics.rejected.inc({ reason });
+    return { status, body: { error: reason, message } };
+  }
+}
+
+function header(request: WebhookRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first?.trim() || undefined;
+}
+
+type ParsedPayload = { ok: true; value: Record<string, unknown> } | { ok: false; reason: string };
+
+/** GitHub sends JSON, or `payload=<json>` when the webhook's content type is application/x-www-form-urlencoded. */
+function parsePayload(rawBody: string, contentType: string | undefined): ParsedPayload {
+  let json = rawBody;
+  if (contentType?.startsWith('application/x-www-form-urlencoded')) {
+    const field = new URLSearchParams(rawBody).get('payload');
+    if (field === null) return { ok: false, reason: 'a form-encoded webhook must carry its JSON in the `payload` field' };
+    json = field;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    return { ok: false, reason: `the body is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: 'the body is JSON but not an object, which every GitHub webhook payload is' };
+  }
+  return { ok: true, value: value as Record<string, unknown> };
+}
+
+function installationIdOf(payload: Readonly<Record<string, unknown>>): number | undefined {
+  const installation = payload['installation'];
+  if (typeof installation !== 'object' || installation === null) return undefined;
+  const id = (installation as Record<string, unknown>)['id'];
+  return typeof id === 'number' ? id : undefined;
+}

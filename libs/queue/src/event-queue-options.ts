@@ -1,0 +1,12 @@
+/** Settings the producer (gateway) and the consumers (mapper) must agree on. */
+export interface EventQueueOptions {
+  partitions: number;
+  /** BullMQ key prefix; tests use their own to stay apart. */
+  prefix?: string;
+}
+
+export const DEFAULT_QUEUE_PREFIX = 'glint';
+/** GitHub keeps deliveries for 3 days; a redelivery within that window is still recognised. */
+export const DELIVERY_DEDUPE_TTL_SECONDS = 72 * 60 * 60;
+/** Completed jobs stay a while so a concurrent duplicate hits the job id, then the dedupe key takes over. */
+export const COMPLETED_JOB_RETENTION = { age: 60 * 60, count: 10_000 };
