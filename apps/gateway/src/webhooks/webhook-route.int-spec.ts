@@ -15,7 +15,6 @@ interface WebhookExample {
   examples: Array<Record<string, unknown>>;
 }
 // The api.github.com set of @octokit/webhooks-examples: 58 events, 329 real payloads.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const examples: WebhookExample[] = require('@octokit/webhooks-examples/api.github.com/index.json');
 
 describe('POST /webhook on the gateway, with a real Redis', () => {
