@@ -23,5 +23,5 @@ USER node
 EXPOSE 3000 3001 3002 3003 3004
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "dist/apps/glint/src/healthcheck.js"]
-ENTRYPOINT ["node", "--enable-source-maps", "dist/glint"]
+ENTRYPOINT ["node", "--max-semi-space-size=64", "--enable-source-maps", "dist/glint"]
 CMD ["all"]

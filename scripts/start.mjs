@@ -18,7 +18,7 @@ if (!env.WEBHOOK_SECRET) {
 }
 env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/glint';
 
-const child = spawn(process.execPath, ['--enable-source-maps', 'dist/glint', ...(process.argv.slice(2).length ? process.argv.slice(2) : ['all'])], {
+const child = spawn(process.execPath, ['--max-semi-space-size=64', '--enable-source-maps', 'dist/glint', ...(process.argv.slice(2).length ? process.argv.slice(2) : ['all'])], {
   cwd: root,
   env,
   stdio: 'inherit',

@@ -1,4 +1,5 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ConfigModule, GlintConfig } from '@glint/config';
 import { MetricsRegistry, ObservabilityModule } from '@glint/observability';
 import { EventProducer, REDIS_CONNECTION, RedisModule, redisProbe, registerQueueDepthMetrics } from '@glint/queue';
@@ -6,7 +7,19 @@ import type { Redis } from 'ioredis';
 import { createSignatureVerifier } from './webhooks/signature-verifier';
 import { WebhookIntake } from './webhooks/webhook-intake';
 import { WebhookMetrics } from './webhooks/webhook-metrics';
-import { WebhookController } from './webhooks/webhook.controller';
+import { mountWebhookRoute } from './webhooks/webhook-route';
+
+@Injectable()
+class WebhookRouteMounter implements OnApplicationBootstrap {
+  constructor(
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Inject(WebhookIntake) private readonly intake: WebhookIntake,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    mountWebhookRoute(this.adapterHost.httpAdapter.getHttpServer(), this.intake);
+  }
+}
 
 @Injectable()
 class ProducerCloser implements OnApplicationShutdown {
@@ -33,7 +46,6 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [ConfigModule.forRoot(config), redis, observability],
-      controllers: [WebhookController],
       providers: [
         {
           provide: EventProducer,
@@ -45,6 +57,7 @@ export class GatewayModule {
           },
         },
         ProducerCloser,
+        WebhookRouteMounter,
         {
           provide: WebhookIntake,
           inject: [EventProducer, MetricsRegistry],

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { HealthReport } from '@glint/observability';
 import type { RunningService } from '@glint/runtime';
-import { createTemporaryDatabase, freePort, getJson, testConfig, TemporaryDatabase } from '@glint/testing';
+import { createTemporaryDatabase, freePort, getJson, testConfig, TemporaryDatabase, waitFor } from '@glint/testing';
 import { SERVICE_STARTERS } from './services';
 
 const root = join(__dirname, '../../..');
@@ -74,6 +74,33 @@ describe('the glint command', () => {
       expect(result.stderr).toContain(name);
     }
     expect(result.stderr).not.toContain('not-a-key-but-secret!');
+  });
+
+  it('runs all five services from the build, each /health answering 200, and exits 0 on SIGTERM', async () => {
+    const database = await createTemporaryDatabase('glint_command');
+    const ports = await Promise.all(['PORT', 'MAPPER_HTTP_PORT', 'PUBLISHER_HTTP_PORT', 'ACTIONS_HTTP_PORT', 'CATALOG_HTTP_PORT'].map(async (name) => [name, String(await freePort())] as const));
+    const child = spawn(process.execPath, [join(root, 'dist/glint'), 'all'], {
+      env: { PATH: process.env['PATH'] ?? '', WEBHOOK_SECRET: 'x', DATABASE_URL: database.url, HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...Object.fromEntries(ports) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      for (const [, port] of ports) {
+        const health = await waitFor(`/health on ${port}`, async () => {
+          const answer = await getJson<HealthReport>(`http://127.0.0.1:${port}/health`);
+          return answer.status === 200 ? answer : undefined;
+        });
+        expect(health.body.status).toBe('ok');
+      }
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(stderr).toBe('');
+    } finally {
+      child.kill('SIGKILL');
+      await database.drop();
+    }
   });
 
   it('exits 2 with the usage line for an unknown service', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { testServices, waitFor } from '@glint/testing';
 import type { Redis } from 'ioredis';
-import type { DeadLetteredEventJob } from './event-job';
+import type { DeadLetteredEvent } from './event-job';
 import { EventProducer } from './event-producer';
 import { partitionOf } from './partitioner';
 import { QueueName } from './queue-name';
@@ -50,6 +50,7 @@ describe('partitioned event consumers in two worker processes, on the real Redis
     });
 
   it('processes every event once, keeps each group in order, and dead-letters poison events with their error', async () => {
+    await Promise.all([startWorker(), startWorker()]);
     const poison = new Set<string>();
     const transientFailures = new Map<string, number>();
     // Interleave the groups, as live traffic does: event 0 of every group, then event 1, …
@@ -61,17 +62,12 @@ describe('partitioned event consumers in two worker processes, on the real Redis
         const failTimes = (group * EVENTS_PER_GROUP + seq) % 13 === 0 ? 1 + (seq % 2) : 0;
         if (isPoison) poison.add(deliveryId);
         if (failTimes > 0) transientFailures.set(deliveryId, failTimes);
-        await producer.enqueue({
-          deliveryId,
-          event: 'pull_request',
-          groupKey,
-          partition: partitionOf(groupKey, PARTITIONS),
-          receivedAt: new Date().toISOString(),
-          payload: { seq, poison: isPoison, failTimes },
-        });
+        await producer.enqueue(
+          { deliveryId, event: 'pull_request', groupKey, partition: partitionOf(groupKey, PARTITIONS), receivedAt: new Date().toISOString() },
+          Buffer.from(JSON.stringify({ seq, poison: isPoison, failTimes })),
+        );
       }
     }
-    await Promise.all([startWorker(), startWorker()]);
 
     const total = GROUPS * EVENTS_PER_GROUP;
     const deadLetters = new Queue(QueueName.EventsDeadLetter, { connection: redis, prefix });
@@ -97,11 +93,16 @@ describe('partitioned event consumers in two worker processes, on the real Redis
       if (!poison.has(deliveryId)) expect({ deliveryId, attempts: Number(attempts[deliveryId]) }).toEqual({ deliveryId, attempts: failTimes + 1 });
     }
 
-    const dead = (await deadLetters.getJobs(['waiting'])).map((job) => job.data as DeadLetteredEventJob);
-    expect(dead.map((entry) => entry.job.deliveryId).sort()).toEqual([...poison].sort());
+    const dead = (await deadLetters.getJobs(['waiting'])).map((job) => job.data as DeadLetteredEvent);
+    expect(dead.map((entry) => entry.event.deliveryId).sort()).toEqual([...poison].sort());
     for (const entry of dead) {
-      expect(entry).toMatchObject({ attempts: 3, error: expect.stringMatching(/^poison event 17 of repo-\d\/pr-\d+ can never be processed$/) });
+      expect(entry).toMatchObject({
+        attempts: 3,
+        payload: { seq: 17, poison: true },
+        error: expect.stringMatching(/^poison event 17 of repo-\d\/pr-\d+ can never be processed$/),
+      });
     }
+    expect(await redis.keys(`${prefix}:payloads:*`)).toEqual([]);
 
     expect(await redis.lrange(`${prefix}:test:overlaps`, 0, -1)).toEqual([]);
     const processedBy = new Set(Object.values(await redis.hgetall(`${prefix}:test:processed-by`)));

@@ -1,7 +1,7 @@
 import { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DeadLetteredEventJob, WebhookEventJob } from './event-job';
-import { DEFAULT_QUEUE_PREFIX, EventQueueOptions } from './event-queue-options';
+import { DeadLetteredEvent, QueuedWebhookEvent, WebhookEvent } from './event-job';
+import { DEFAULT_QUEUE_PREFIX, eventKeys, EventQueueOptions } from './event-queue-options';
 import { partitionQueueName, QueueName } from './queue-name';
 import { Semaphore } from './semaphore';
 
@@ -10,9 +10,11 @@ export class NonRetryableEventError extends Error {
   override readonly name = 'NonRetryableEventError';
 }
 
-export type EventHandler = (job: WebhookEventJob, attempt: number) => Promise<void>;
+/** `ignored`: the handler has nothing to do for this event (an event or action it does not handle). */
+export type HandlerResult = 'processed' | 'ignored';
+export type EventHandler = (event: WebhookEvent, attempt: number) => Promise<HandlerResult>;
 
-export type EventOutcome = 'processed' | 'dead-lettered';
+export type EventOutcome = HandlerResult | 'dead-lettered';
 
 export interface EventConsumerOptions extends EventQueueOptions {
   /** EVENT_WORKERS_COUNT: how many partitions this process works on at once. */
@@ -20,8 +22,8 @@ export interface EventConsumerOptions extends EventQueueOptions {
   maxAttempts: number;
   backoff: { initialMs: number; maxMs: number };
   /** Called after each job, for metrics and logs. */
-  onOutcome?: (outcome: EventOutcome, job: WebhookEventJob, details: { attempts: number; durationMs: number; error?: string }) => void;
-  onRetry?: (job: WebhookEventJob, attempt: number, error: string) => void;
+  onOutcome?: (outcome: EventOutcome, event: QueuedWebhookEvent, details: { attempts: number; durationMs: number; error?: string }) => void;
+  onRetry?: (event: QueuedWebhookEvent, attempt: number, error: string) => void;
 }
 
 export const DEFAULT_EVENT_CONSUMER_SETTINGS = {
@@ -41,6 +43,8 @@ export class PartitionedEventConsumer {
   private readonly deadLetters: Queue;
   private readonly semaphore: Semaphore;
   private readonly prefix: string;
+  private readonly keys: ReturnType<typeof eventKeys>;
+  private readonly payloads: Redis;
 
   constructor(
     private readonly createConnection: () => Redis,
@@ -49,6 +53,8 @@ export class PartitionedEventConsumer {
   ) {
     this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
     this.semaphore = new Semaphore(options.workers);
+    this.keys = eventKeys(this.prefix);
+    this.payloads = createConnection();
     this.deadLetters = new Queue(QueueName.EventsDeadLetter, { connection: createConnection(), prefix: this.prefix });
   }
 
@@ -58,7 +64,7 @@ export class PartitionedEventConsumer {
       const queue = new Queue(name, { connection: this.createConnection(), prefix: this.prefix });
       await queue.setGlobalConcurrency(1);
       await queue.close();
-      const worker = new Worker<WebhookEventJob, EventOutcome>(name, (job) => this.semaphore.run(() => this.process(job)), {
+      const worker = new Worker<QueuedWebhookEvent, EventOutcome>(name, (job) => this.semaphore.run(() => this.process(job)), {
         connection: this.createConnection(),
         prefix: this.prefix,
         concurrency: 1,
@@ -79,27 +85,51 @@ export class PartitionedEventConsumer {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
     await this.deadLetters.close();
+    await this.payloads.quit().catch(() => this.payloads.disconnect());
   }
 
-  private async process(job: Job<WebhookEventJob>): Promise<EventOutcome> {
+  private async process(job: Job<QueuedWebhookEvent>): Promise<EventOutcome> {
     const started = performance.now();
+    const event = job.data;
+    const payloadKey = this.keys.payload(event.deliveryId);
+    const payload = await this.loadPayload(payloadKey);
     const { maxAttempts, backoff } = this.options;
-    for (let attempt = 1; ; attempt += 1) {
+    let outcome: EventOutcome | undefined;
+    for (let attempt = 1; outcome === undefined; attempt += 1) {
       try {
-        await this.handler(job.data, attempt);
-        this.options.onOutcome?.('processed', job.data, { attempts: attempt, durationMs: performance.now() - started });
-        return 'processed';
+        if (!payload.ok) throw new NonRetryableEventError(payload.error);
+        outcome = await this.handler({ ...event, payload: payload.value }, attempt);
+        this.options.onOutcome?.(outcome, event, { attempts: attempt, durationMs: performance.now() - started });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (attempt >= maxAttempts || error instanceof NonRetryableEventError) {
-          const deadLetter: DeadLetteredEventJob = { job: job.data, error: message, attempts: attempt, failedAt: new Date().toISOString() };
-          await this.deadLetters.add(job.data.event, deadLetter, { jobId: job.id, removeOnComplete: false, removeOnFail: false });
-          this.options.onOutcome?.('dead-lettered', job.data, { attempts: attempt, durationMs: performance.now() - started, error: message });
-          return 'dead-lettered';
+          const deadLetter: DeadLetteredEvent = {
+            event,
+            payload: payload.ok ? payload.value : undefined,
+            error: message,
+            attempts: attempt,
+            failedAt: new Date().toISOString(),
+          };
+          await this.deadLetters.add(event.event, deadLetter, { jobId: job.id, removeOnComplete: false, removeOnFail: false });
+          outcome = 'dead-lettered';
+          this.options.onOutcome?.(outcome, event, { attempts: attempt, durationMs: performance.now() - started, error: message });
+        } else {
+          this.options.onRetry?.(event, attempt, message);
+          await sleep(Math.min(backoff.initialMs * 2 ** (attempt - 1), backoff.maxMs));
         }
-        this.options.onRetry?.(job.data, attempt, message);
-        await sleep(Math.min(backoff.initialMs * 2 ** (attempt - 1), backoff.maxMs));
       }
+    }
+    await this.payloads.del(payloadKey);
+    return outcome;
+  }
+
+  private async loadPayload(key: string): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; error: string }> {
+    const raw = await this.payloads.getBuffer(key);
+    if (raw === null) return { ok: false, error: `the payload (${key}) is gone: it expired or was deleted before the event was processed` };
+    try {
+      return { ok: true, value: JSON.parse(raw.toString('utf8')) as Record<string, unknown> };
+    } catch (error) {
+      return { ok: false, error: `the stored payload is not JSON: ${error instanceof Error ? error.message : String(error)}` };
     }
   }
 }

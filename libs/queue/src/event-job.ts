@@ -1,5 +1,5 @@
-/** A verified webhook delivery as it waits in its partition queue. */
-export interface WebhookEventJob {
+/** A verified webhook delivery as it waits in its partition queue; its payload is stored beside it (see EventProducer). */
+export interface QueuedWebhookEvent {
   deliveryId: string;
   /** The X-GitHub-Event name, e.g. `pull_request`; unknown names are queued too and ignored downstream. */
   event: string;
@@ -9,12 +9,18 @@ export interface WebhookEventJob {
   /** ISO time the gateway accepted the delivery. */
   receivedAt: string;
   installationId?: number;
+}
+
+/** What an event handler gets: the queued event with its parsed payload. */
+export interface WebhookEvent extends QueuedWebhookEvent {
   payload: Readonly<Record<string, unknown>>;
 }
 
 /** An event that failed every attempt, as kept in the dead-letter queue for inspection and replay. */
-export interface DeadLetteredEventJob {
-  job: WebhookEventJob;
+export interface DeadLetteredEvent {
+  event: QueuedWebhookEvent;
+  /** The payload, when it could still be read. */
+  payload?: Readonly<Record<string, unknown>>;
   error: string;
   attempts: number;
   failedAt: string;

@@ -1,19 +1,32 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { jobIdForDelivery, WebhookEventJob } from './event-job';
-import { COMPLETED_JOB_RETENTION, DEFAULT_QUEUE_PREFIX, DELIVERY_DEDUPE_TTL_SECONDS, EventQueueOptions } from './event-queue-options';
+import { jobIdForDelivery, QueuedWebhookEvent } from './event-job';
+import {
+  COMPLETED_JOB_RETENTION,
+  DEFAULT_QUEUE_PREFIX,
+  DELIVERY_DEDUPE_TTL_SECONDS,
+  eventKeys,
+  EventQueueOptions,
+  PAYLOAD_TTL_SECONDS,
+} from './event-queue-options';
 import { partitionQueueName, QueueName } from './queue-name';
 
 export type EnqueueResult = 'accepted' | 'duplicate';
 
 /**
- * Puts verified deliveries on their partition queue. A delivery id seen in the last 72 hours is a duplicate
- * and is not queued again. The job is added before the delivery is remembered, so a failure between the two
- * can only let a redelivery through again (processed twice, harmless), never drop one.
+ * Puts verified deliveries on their partition queue.
+ *
+ * The payload is stored as the raw bytes GitHub sent, under its own key, and the job carries only the
+ * event's metadata: the job's JSON stays small, and the payload is neither re-serialised nor copied into
+ * the queue's scripts (bench/ingest). It is written before the job, so a job never exists without it.
+ *
+ * A delivery id seen in the last 72 hours is a duplicate and is not queued again. The job is added before
+ * the delivery is remembered, so a failure between the two can only let a redelivery through again
+ * (processed twice, harmless), never drop one.
  */
 export class EventProducer {
   private readonly queues: Queue[];
-  private readonly dedupePrefix: string;
+  private readonly keys: ReturnType<typeof eventKeys>;
   /** Read only (its size is a metric); the consumers write to it. */
   readonly deadLetterQueue: Queue;
 
@@ -22,7 +35,7 @@ export class EventProducer {
     readonly options: EventQueueOptions,
   ) {
     const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
-    this.dedupePrefix = `${prefix}:deliveries:`;
+    this.keys = eventKeys(prefix);
     this.deadLetterQueue = new Queue(QueueName.EventsDeadLetter, { connection, prefix });
     this.queues = Array.from(
       { length: options.partitions },
@@ -39,13 +52,16 @@ export class EventProducer {
     return this.queues;
   }
 
-  async enqueue(job: WebhookEventJob): Promise<EnqueueResult> {
-    const dedupeKey = this.dedupePrefix + job.deliveryId;
-    if ((await this.connection.exists(dedupeKey)) === 1) return 'duplicate';
-    const queue = this.queues[job.partition];
-    if (!queue) throw new RangeError(`partition ${job.partition} is outside 0..${this.queues.length - 1}`);
-    await queue.add(job.event, job, { jobId: jobIdForDelivery(job.deliveryId) });
-    await this.connection.set(dedupeKey, job.receivedAt, 'EX', DELIVERY_DEDUPE_TTL_SECONDS);
+  /** `payloadJson`: the payload's JSON bytes, as received. */
+  async enqueue(event: QueuedWebhookEvent, payloadJson: Buffer): Promise<EnqueueResult> {
+    const queue = this.queues[event.partition];
+    if (!queue) throw new RangeError(`partition ${event.partition} is outside 0..${this.queues.length - 1}`);
+    const deliveryKey = this.keys.delivery(event.deliveryId);
+    // Plain commands, not a Lua script: a script costs Redis ten times more than EXISTS + SET (bench/ingest).
+    if ((await this.connection.exists(deliveryKey)) === 1) return 'duplicate';
+    await this.connection.set(this.keys.payload(event.deliveryId), payloadJson, 'EX', PAYLOAD_TTL_SECONDS);
+    await queue.add(event.event, event, { jobId: jobIdForDelivery(event.deliveryId) });
+    await this.connection.set(deliveryKey, event.receivedAt, 'EX', DELIVERY_DEDUPE_TTL_SECONDS);
     return 'accepted';
   }
 

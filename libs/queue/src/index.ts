@@ -1,8 +1,8 @@
 export { DEFAULT_EVENT_CONSUMER_SETTINGS, NonRetryableEventError, PartitionedEventConsumer } from './event-consumer';
-export type { EventConsumerOptions, EventHandler, EventOutcome } from './event-consumer';
+export type { EventConsumerOptions, EventHandler, EventOutcome, HandlerResult } from './event-consumer';
 export { jobIdForDelivery } from './event-job';
-export type { DeadLetteredEventJob, WebhookEventJob } from './event-job';
-export { DEFAULT_QUEUE_PREFIX, DELIVERY_DEDUPE_TTL_SECONDS } from './event-queue-options';
+export type { DeadLetteredEvent, QueuedWebhookEvent, WebhookEvent } from './event-job';
+export { DEFAULT_QUEUE_PREFIX, DELIVERY_DEDUPE_TTL_SECONDS, eventKeys, PAYLOAD_TTL_SECONDS } from './event-queue-options';
 export type { EventQueueOptions } from './event-queue-options';
 export { EventProducer } from './event-producer';
 export type { EnqueueResult } from './event-producer';

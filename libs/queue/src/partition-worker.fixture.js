@@ -21,6 +21,7 @@ async function handle(job, attempt) {
     await recorder.rpush(`${prefix}:test:order:${groupKey}`, String(payload.seq));
     await recorder.hincrby(`${prefix}:test:processed`, deliveryId, 1);
     await recorder.hset(`${prefix}:test:processed-by`, deliveryId, String(process.pid));
+    return 'processed';
   } finally {
     await recorder.decr(`${prefix}:test:active:${partition}`);
   }

@@ -14,7 +14,7 @@ export function createRedisConnection(url: string, role: RedisRole, name: string
     lazyConnect: false,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     ...(role === 'producer'
-      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_500, commandTimeout: 1_500 }
+      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_500, commandTimeout: 1_500, enableAutoPipelining: true }
       : { maxRetriesPerRequest: null }),
   };
   const connection = new Redis(url, options);

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { MetricsRegistry } from '@glint/observability';
-import type { EnqueueResult, EventProducer, WebhookEventJob } from '@glint/queue';
+import type { EnqueueResult, EventProducer, QueuedWebhookEvent } from '@glint/queue';
 import { createSignatureVerifier } from './signature-verifier';
 import { WebhookIntake, WebhookRequest } from './webhook-intake';
 import { WebhookMetrics } from './webhook-metrics';
@@ -10,12 +10,12 @@ const PREVIOUS = 'previous-secret';
 
 class RecordingProducer implements Pick<EventProducer, 'enqueue' | 'options'> {
   readonly options = { partitions: 8 };
-  readonly jobs: WebhookEventJob[] = [];
+  readonly jobs: Array<QueuedWebhookEvent & { payload: unknown }> = [];
   next: EnqueueResult | Error = 'accepted';
 
-  async enqueue(job: WebhookEventJob): Promise<EnqueueResult> {
+  async enqueue(event: QueuedWebhookEvent, payloadJson: Buffer): Promise<EnqueueResult> {
     if (this.next instanceof Error) throw this.next;
-    if (this.next === 'accepted') this.jobs.push(job);
+    if (this.next === 'accepted') this.jobs.push({ ...event, payload: JSON.parse(payloadJson.toString('utf8')) });
     return this.next;
   }
 }

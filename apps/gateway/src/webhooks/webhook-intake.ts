@@ -1,5 +1,5 @@
 import { groupKeyOf } from '@glint/github';
-import { EventProducer, partitionOf, WebhookEventJob } from '@glint/queue';
+import { EventProducer, partitionOf, QueuedWebhookEvent } from '@glint/queue';
 import type { SignatureVerifier } from './signature-verifier';
 import type { RejectionReason, WebhookMetrics } from './webhook-metrics';
 
@@ -37,8 +37,7 @@ export class WebhookIntake {
 
     const signature = header(request, 'x-hub-signature-256');
     if (!signature) return this.reject(401, 'missing_signature', 'the X-Hub-Signature-256 header is missing; set a webhook secret on the GitHub App');
-    const rawBody = request.body.toString('utf8');
-    if (!(await this.verifies(rawBody, signature))) {
+    if (!this.verifier.verify(request.body, signature)) {
       return this.reject(401, 'bad_signature', 'X-Hub-Signature-256 does not match the payload signed with the configured WEBHOOK_SECRET');
     }
 
@@ -48,7 +47,7 @@ export class WebhookIntake {
     if (!deliveryId) return this.reject(400, 'missing_delivery', 'the X-GitHub-Delivery header is missing');
     if (!DELIVERY_ID.test(deliveryId)) return this.reject(400, 'invalid_header', 'X-GitHub-Delivery is not a delivery id (letters, digits, . _ -)');
 
-    const payload = parsePayload(rawBody, header(request, 'content-type'));
+    const payload = parsePayload(request.body, header(request, 'content-type'));
     if (!payload.ok) return this.reject(400, 'invalid_json', payload.reason);
 
     if (event === 'ping') {
@@ -57,7 +56,7 @@ export class WebhookIntake {
     }
 
     const groupKey = groupKeyOf(event, payload.value);
-    const job: WebhookEventJob = {
+    const queued: QueuedWebhookEvent = {
       deliveryId,
       event,
       action: typeof payload.value['action'] === 'string' ? payload.value['action'] : undefined,
@@ -65,18 +64,17 @@ export class WebhookIntake {
       partition: partitionOf(groupKey, this.producer.options.partitions),
       receivedAt: new Date().toISOString(),
       installationId: installationIdOf(payload.value),
-      payload: payload.value,
     };
     const stopTimer = this.metrics.enqueueSeconds.startTimer();
     try {
-      const result = await this.producer.enqueue(job);
+      const result = await this.producer.enqueue(queued, payload.json);
       stopTimer();
       if (result === 'duplicate') {
         this.metrics.duplicates.inc();
         return { status: 202, body: { status: 'duplicate', delivery: deliveryId } };
       }
       this.metrics.accepted.inc({ event });
-      return { status: 202, body: { status: 'accepted', delivery: deliveryId, groupKey, partition: job.partition } };
+      return { status: 202, body: { status: 'accepted', delivery: deliveryId, groupKey, partition: queued.partition } };
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       return this.reject(503, 'queue_unavailable', `the event queue (Redis) is unavailable, nothing was stored; redeliver later (${detail})`);
@@ -87,14 +85,6 @@ export class WebhookIntake {
   tooLarge(): IntakeAnswer {
     this.metrics.received.inc({ event: 'unknown' });
     return this.reject(413, 'too_large', `the payload is larger than GitHub's webhook limit of ${MAX_WEBHOOK_BYTES} bytes`);
-  }
-
-  private async verifies(rawBody: string, signature: string): Promise<boolean> {
-    try {
-      return await this.verifier.verify(rawBody, signature);
-    } catch {
-      return false;
-    }
   }
 
   private reject(status: number, reason: RejectionReason, message: string): IntakeAnswer {
@@ -109,15 +99,19 @@ function header(request: WebhookRequest, name: string): string | undefined {
   return first?.trim() || undefined;
 }
 
-type ParsedPayload = { ok: true; value: Record<string, unknown> } | { ok: false; reason: string };
+/** `json`: the payload's JSON bytes, the body itself unless it came form-encoded. */
+type ParsedPayload = { ok: true; value: Record<string, unknown>; json: Buffer } | { ok: false; reason: string };
 
 /** GitHub sends JSON, or `payload=<json>` when the webhook's content type is application/x-www-form-urlencoded. */
-function parsePayload(rawBody: string, contentType: string | undefined): ParsedPayload {
+function parsePayload(body: Buffer, contentType: string | undefined): ParsedPayload {
+  const rawBody = body.toString('utf8');
   let json = rawBody;
+  let jsonBytes = body;
   if (contentType?.startsWith('application/x-www-form-urlencoded')) {
     const field = new URLSearchParams(rawBody).get('payload');
     if (field === null) return { ok: false, reason: 'a form-encoded webhook must carry its JSON in the `payload` field' };
     json = field;
+    jsonBytes = Buffer.from(field, 'utf8');
   }
   let value: unknown;
   try {
@@ -128,7 +122,7 @@ function parsePayload(rawBody: string, contentType: string | undefined): ParsedP
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, reason: 'the body is JSON but not an object, which every GitHub webhook payload is' };
   }
-  return { ok: true, value: value as Record<string, unknown> };
+  return { ok: true, value: value as Record<string, unknown>, json: jsonBytes };
 }
 
 function installationIdOf(payload: Readonly<Record<string, unknown>>): number | undefined {

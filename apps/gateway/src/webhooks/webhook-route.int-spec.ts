@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { Queue } from 'bullmq';
 import { groupKeyOf } from '@glint/github';
-import { createRedisConnection, DEFAULT_QUEUE_PREFIX, jobIdForDelivery, partitionOf, partitionQueueName, QueueName, WebhookEventJob } from '@glint/queue';
+import { createRedisConnection, DEFAULT_QUEUE_PREFIX, eventKeys, jobIdForDelivery, partitionOf, partitionQueueName, QueuedWebhookEvent, QueueName } from '@glint/queue';
 import type { RunningService } from '@glint/runtime';
 import { PrivateRedisServer, sendWebhook, testConfig, waitFor } from '@glint/testing';
 import type { Redis } from 'ioredis';
@@ -60,8 +60,9 @@ describe('POST /webhook on the gateway, with a real Redis', () => {
         expect({ event: name, status: answer.status }).toEqual({ event: name, status: 202 });
         const groupKey = groupKeyOf(name, payload);
         const job = await queuedJob(partitionOf(groupKey, PARTITIONS), answer.deliveryId);
-        const data = job?.data as WebhookEventJob | undefined;
-        if (data?.groupKey !== groupKey || data.event !== name) misplaced.push(`${name} ${answer.deliveryId}`);
+        const data = job?.data as QueuedWebhookEvent | undefined;
+        const stored = await inspector.get(eventKeys(DEFAULT_QUEUE_PREFIX).payload(answer.deliveryId));
+        if (data?.groupKey !== groupKey || data.event !== name || stored !== JSON.stringify(payload)) misplaced.push(`${name} ${answer.deliveryId}`);
       }
     }
 
