@@ -44,6 +44,8 @@ export class PartitionedEventConsumer {
   private readonly semaphore: Semaphore;
   private readonly prefix: string;
   private readonly keys: ReturnType<typeof eventKeys>;
+  /** Every connection this consumer opened; BullMQ does not close connections it was given. */
+  private readonly connections: Redis[] = [];
   private readonly payloads: Redis;
 
   constructor(
@@ -54,18 +56,18 @@ export class PartitionedEventConsumer {
     this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
     this.semaphore = new Semaphore(options.workers);
     this.keys = eventKeys(this.prefix);
-    this.payloads = createConnection();
-    this.deadLetters = new Queue(QueueName.EventsDeadLetter, { connection: createConnection(), prefix: this.prefix });
+    this.payloads = this.connect();
+    this.deadLetters = new Queue(QueueName.EventsDeadLetter, { connection: this.connect(), prefix: this.prefix });
   }
 
   async start(): Promise<void> {
     for (let partition = 0; partition < this.options.partitions; partition += 1) {
       const name = partitionQueueName(QueueName.Events, partition);
-      const queue = new Queue(name, { connection: this.createConnection(), prefix: this.prefix });
+      const queue = new Queue(name, { connection: this.connect(), prefix: this.prefix });
       await queue.setGlobalConcurrency(1);
       await queue.close();
       const worker = new Worker<QueuedWebhookEvent, EventOutcome>(name, (job) => this.semaphore.run(() => this.process(job)), {
-        connection: this.createConnection(),
+        connection: this.connect(),
         prefix: this.prefix,
         concurrency: 1,
         autorun: false,
@@ -85,7 +87,13 @@ export class PartitionedEventConsumer {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
     await this.deadLetters.close();
-    await this.payloads.quit().catch(() => this.payloads.disconnect());
+    await Promise.all(this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+  }
+
+  private connect(): Redis {
+    const connection = this.createConnection();
+    this.connections.push(connection);
+    return connection;
   }
 
   private async process(job: Job<QueuedWebhookEvent>): Promise<EventOutcome> {
