@@ -22,7 +22,7 @@ execFileSync(
     '--config-file',
     '.swcrc',
     '--ignore',
-    '**/*.spec.ts,**/*.int-spec.ts,**/*.fixture.js,**/jest.config.js,**/jest.int.config.js',
+    '**/*.spec.ts,**/*.int-spec.ts,**/*.spec-helper.ts,**/*.fixture.js,**/jest.config.js,**/jest.int.config.js',
     '--quiet',
   ],
   { cwd: root, stdio: 'inherit' },

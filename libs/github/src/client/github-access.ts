@@ -1,0 +1,197 @@
+import type { GithubConfig } from '@glint/config';
+import { AppAuthenticator, type Authorizer, staticAuthorizer } from './app-auth';
+import { type Clock, realSleep, type Sleep, systemClock } from './clock';
+import { EtagCache, type EtagRedis } from './etag-cache';
+import { DEFAULT_RESERVATION_THRESHOLD_PERCENT, RateLimitBudget, type RateLimitListener } from './rate-limit-budget';
+import { emptyStats, type GithubAccessStats, type GithubRestClient, RestClient } from './rest-client';
+
+export interface GithubInstallation {
+  id: number;
+  accountLogin: string;
+  accountType: 'Organization' | 'User';
+  suspended: boolean;
+}
+
+export interface GithubAccess {
+  /**
+   * App mode: every non-suspended installation on an organization or user account (only `GITHUB_ORGANIZATION`'s when
+   * set), cached and refreshed at most every 15 minutes. Token mode: one pseudo-installation per account to sync —
+   * `GITHUB_ORGANIZATION` when set, otherwise every organization the token belongs to (`GET /user/orgs`); its `id` is
+   * the account's GitHub id, not an installation id. Anonymous mode: `GITHUB_ORGANIZATION` only, or none.
+   */
+  installations(): Promise<GithubInstallation[]>;
+  /** App mode: authenticated as the installation. Token and anonymous modes: the one shared client, whatever the id. */
+  clientFor(installationId: number): GithubRestClient;
+  /** App mode only: authenticated with the App JWT, for `/app/...` routes. */
+  appClient(): GithubRestClient;
+  /** Counters since creation (requests, 304s served from the ETag cache, retries, waits). */
+  stats(): GithubAccessStats;
+}
+
+export interface GithubAccessDependencies {
+  /** Turns on the ETag cache shared by pods; an ioredis connection (producer role) fits. */
+  redis?: EtagRedis;
+  clock?: Clock;
+  sleep?: Sleep;
+  fetch?: typeof fetch;
+  /** 'resync' requests wait once this share of a scope's rate limit is used (default 95). */
+  reservationThresholdPercent?: number;
+  onRateLimit?: RateLimitListener;
+  etagKeyPrefix?: string;
+  etagTtlSeconds?: number;
+}
+
+export const INSTALLATIONS_REFRESH_MS = 15 * 60 * 1_000;
+
+export function createGithubAccess(config: GithubConfig, dependencies: GithubAccessDependencies = {}): GithubAccess {
+  return new DefaultGithubAccess(config, dependencies);
+}
+
+interface InstallationPayload {
+  id: number;
+  suspended_at?: string | null;
+  account?: { login?: string; type?: string } | null;
+}
+
+interface AccountPayload {
+  id: number;
+  login: string;
+  type?: string;
+}
+
+class DefaultGithubAccess implements GithubAccess {
+  private readonly clock: Clock;
+  private readonly sleep: Sleep;
+  private readonly fetchImpl: typeof fetch;
+  private readonly thresholdPercent: number;
+  private readonly etagCache: EtagCache | undefined;
+  private readonly counters = emptyStats();
+  private readonly budgets = new Map<string, RateLimitBudget>();
+  private readonly clients = new Map<string, RestClient>();
+  private readonly appAuth: AppAuthenticator | undefined;
+  private cachedInstallations: { at: number; value: GithubInstallation[] } | undefined;
+  private loadingInstallations: Promise<GithubInstallation[]> | undefined;
+
+  constructor(
+    private readonly config: GithubConfig,
+    private readonly dependencies: GithubAccessDependencies,
+  ) {
+    this.clock = dependencies.clock ?? systemClock;
+    this.sleep = dependencies.sleep ?? realSleep;
+    this.fetchImpl = dependencies.fetch ?? fetch;
+    this.thresholdPercent = validThreshold(dependencies.reservationThresholdPercent);
+    this.etagCache = dependencies.redis ? new EtagCache(dependencies.redis, dependencies.etagKeyPrefix, dependencies.etagTtlSeconds) : undefined;
+    const auth = config.auth;
+    this.appAuth =
+      auth.kind === 'app'
+        ? new AppAuthenticator({ appId: auth.appId, privateKey: auth.privateKey.reveal(), apiUrl: config.apiUrl, clock: this.clock, fetch: dependencies.fetch })
+        : undefined;
+  }
+
+  async installations(): Promise<GithubInstallation[]> {
+    const cached = this.cachedInstallations;
+    if (cached && this.clock.now() - cached.at < INSTALLATIONS_REFRESH_MS) return cached.value;
+    this.loadingInstallations ??= this.loadInstallations()
+      .then((value) => {
+        this.cachedInstallations = { at: this.clock.now(), value };
+        return value;
+      })
+      .finally(() => {
+        this.loadingInstallations = undefined;
+      });
+    return this.loadingInstallations;
+  }
+
+  clientFor(installationId: number): GithubRestClient {
+    const auth = this.config.auth;
+    switch (auth.kind) {
+      case 'app': {
+        const appAuth = this.requireAppAuth();
+        return this.client(`installation:${installationId}`, () => appAuth.installationAuthorizer(installationId));
+      }
+      case 'token':
+        return this.client('pat', () => staticAuthorizer(auth.token.reveal()));
+      case 'none':
+        return this.client('anonymous', () => staticAuthorizer(undefined));
+    }
+  }
+
+  appClient(): GithubRestClient {
+    const appAuth = this.requireAppAuth();
+    return this.client('app', () => appAuth.appAuthorizer());
+  }
+
+  stats(): GithubAccessStats {
+    return { ...this.counters };
+  }
+
+  private async loadInstallations(): Promise<GithubInstallation[]> {
+    const organization = this.config.organization?.toLowerCase();
+    if (this.config.auth.kind === 'app') {
+      const found: GithubInstallation[] = [];
+      for await (const page of this.appClient().paginate<InstallationPayload>('GET /app/installations')) {
+        for (const installation of page) {
+          const accountType = installation.account?.type;
+          const accountLogin = installation.account?.login;
+          // Enterprise-account installations have no repositories of their own to sync.
+          if (!accountLogin || (accountType !== 'Organization' && accountType !== 'User')) continue;
+          if (installation.suspended_at) continue;
+          if (organization && accountLogin.toLowerCase() !== organization) continue;
+          found.push({ id: installation.id, accountLogin, accountType, suspended: false });
+        }
+      }
+      return found;
+    }
+    const client = this.clientFor(0);
+    if (this.config.organization) {
+      const account = await client.request<AccountPayload>('GET /users/{username}', { username: this.config.organization });
+      return [toPseudoInstallation(account, account.type === 'User' ? 'User' : 'Organization')];
+    }
+    if (this.config.auth.kind === 'none') return [];
+    const found: GithubInstallation[] = [];
+    for await (const page of client.paginate<AccountPayload>('GET /user/orgs')) {
+      found.push(...page.map((account) => toPseudoInstallation(account, 'Organization')));
+    }
+    return found;
+  }
+
+  private client(scope: string, authorizer: () => Authorizer): RestClient {
+    let client = this.clients.get(scope);
+    if (!client) {
+      client = new RestClient({
+        apiUrl: this.config.apiUrl,
+        authorizer: authorizer(),
+        budget: this.budget(scope),
+        etagCache: this.etagCache,
+        clock: this.clock,
+        sleep: this.sleep,
+        fetch: this.fetchImpl,
+        stats: this.counters,
+      });
+      this.clients.set(scope, client);
+    }
+    return client;
+  }
+
+  private budget(scope: string): RateLimitBudget {
+    let budget = this.budgets.get(scope);
+    if (!budget) {
+      budget = new RateLimitBudget(scope, this.clock, this.sleep, this.thresholdPercent, this.dependencies.onRateLimit);
+      this.budgets.set(scope, budget);
+    }
+    return budget;
+  }
+
+  private requireAppAuth(): AppAuthenticator {
+    if (!this.appAuth) throw new Error('GitHub App credentials (APP_ID and PRIVATE_KEY) are needed for /app routes; this deployment uses a token or none');
+    return this.appAuth;
+  }
+}
+
+function toPseudoInstallation(account: AccountPayload, accountType: GithubInstallation['accountType']): GithubInstallation {
+  return { id: account.id, accountLogin: account.login, accountType, suspended: false };
+}
+
+function validThreshold(value: number | undefined): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 && value <= 100 ? value : DEFAULT_RESERVATION_THRESHOLD_PERCENT;
+}

@@ -1,0 +1,12 @@
+export { GITHUB_USER_AGENT, TOKEN_RENEWAL_MARGIN_MS } from './app-auth';
+export type { Clock, Sleep } from './clock';
+export { GithubApiError, GithubAuthenticationError, GithubPermissionError, GithubRateLimitError } from './errors';
+export { DEFAULT_ETAG_KEY_PREFIX, DEFAULT_ETAG_TTL_SECONDS } from './etag-cache';
+export type { EtagRedis } from './etag-cache';
+export { createGithubAccess, INSTALLATIONS_REFRESH_MS } from './github-access';
+export type { GithubAccess, GithubAccessDependencies, GithubInstallation } from './github-access';
+export { permissionFor } from './permissions';
+export type { PermissionHint } from './permissions';
+export { DEFAULT_RESERVATION_THRESHOLD_PERCENT } from './rate-limit-budget';
+export type { RateLimitListener, RateLimitState, RequestPurpose } from './rate-limit-budget';
+export type { GithubAccessStats, GithubRestClient, PaginateOptions, RequestOptions } from './rest-client';

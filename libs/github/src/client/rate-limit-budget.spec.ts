@@ -1,0 +1,63 @@
+import { FakeTime } from './fake-github.spec-helper';
+import { RateLimitBudget, type RateLimitState } from './rate-limit-budget';
+
+const headers = (limit: number, remaining: number, reset: number) => new Headers({ 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(reset) });
+
+describe('RateLimitBudget', () => {
+  let time: FakeTime;
+  let seen: RateLimitState[];
+  let sut: RateLimitBudget;
+
+  beforeEach(() => {
+    time = new FakeTime(1_000_000_000_000);
+    seen = [];
+    sut = new RateLimitBudget('installation:1', time.clock, time.sleep, 95, (_scope, state) => seen.push(state));
+  });
+
+  it('never waits before it has seen rate-limit headers (GHES with limits off)', async () => {
+    await expect(sut.acquire('resync')).resolves.toBe(0);
+    expect(sut.snapshot()).toBeUndefined();
+  });
+
+  const cases: Array<{ remaining: number; purpose: 'resync' | 'live' | 'action'; waits: boolean }> = [
+    { remaining: 6, purpose: 'resync', waits: false },
+    { remaining: 5, purpose: 'resync', waits: true },
+    { remaining: 5, purpose: 'live', waits: false },
+    { remaining: 5, purpose: 'action', waits: false },
+    { remaining: 2, purpose: 'live', waits: false },
+    { remaining: 1, purpose: 'live', waits: true },
+    { remaining: 1, purpose: 'action', waits: true },
+  ];
+  it.each(cases)('with $remaining of 100 left a $purpose request waits: $waits', async ({ remaining, purpose, waits }) => {
+    sut.observe(headers(100, remaining, time.seconds(60_000)));
+
+    const waited = await sut.acquire(purpose);
+
+    expect(waited > 0).toBe(waits);
+    if (waits) expect(time.sleeps).toEqual([61_000]);
+  });
+
+  it('starts a full window after the reset', async () => {
+    sut.observe(headers(100, 0, time.seconds(10_000)));
+    await sut.acquire('resync');
+
+    expect(sut.snapshot()).toMatchObject({ limit: 100, remaining: 99 });
+  });
+
+  it('keeps the lowest remaining of one window when answers arrive out of order, and reports each state', () => {
+    sut.observe(headers(5000, 4000, time.seconds(60_000)));
+    sut.observe(headers(5000, 4100, time.seconds(60_000)));
+    sut.observe(headers(5000, 4999, time.seconds(3_660_000)));
+
+    expect(seen.map((state) => state.remaining)).toEqual([4000, 4000, 4999]);
+    expect(seen[0]).toEqual({ limit: 5000, remaining: 4000, resetAt: time.seconds(60_000) * 1_000 });
+  });
+
+  it('gives back a request that a 304 answered', async () => {
+    sut.observe(headers(100, 50, time.seconds(60_000)));
+    await sut.acquire('live');
+    sut.refund();
+
+    expect(sut.snapshot()?.remaining).toBe(50);
+  });
+});

@@ -1,0 +1,80 @@
+import { GithubPermissionError } from '../client';
+import { mapWithConcurrency } from './concurrency';
+import { FetchContext, GithubObject, RESYNC } from './fetch-context';
+
+export type RepositoryType = 'all' | 'public' | 'private' | 'forks' | 'sources' | 'member';
+
+export interface RepositorySelector {
+  repositoryType?: RepositoryType;
+  /** Files read from each repository's default branch into `__includedFiles[path]` (null when absent). */
+  includedFiles?: readonly string[];
+  /** `teams` → `__teams`, `collaborators` → `__collaborators`, `customProperties` → `custom_properties`. */
+  includedRelations?: ReadonlyArray<'teams' | 'collaborators' | 'customProperties'>;
+}
+
+export interface Repository extends GithubObject {
+  name: string;
+  full_name: string;
+  default_branch: string;
+  owner: { login: string };
+}
+
+const ENRICHMENT_CONCURRENCY = 10;
+
+/** The organization's repositories, page by page (`GET /orgs/{org}/repos?type=`), enriched as the selector asks. */
+export async function* fetchRepositories(context: FetchContext, selector: RepositorySelector = {}): AsyncIterable<Repository[]> {
+  const pages = context.client.paginate<Repository>('GET /orgs/{org}/repos', { org: context.organization, type: selector.repositoryType ?? 'all' }, RESYNC);
+  for await (const page of pages) {
+    if (!selector.includedFiles?.length && !selector.includedRelations?.length) {
+      yield page;
+      continue;
+    }
+    yield await mapWithConcurrency(page, ENRICHMENT_CONCURRENCY, (repository) => enrichRepository(context, repository, selector));
+  }
+}
+
+async function enrichRepository(context: FetchContext, repository: Repository, selector: RepositorySelector): Promise<Repository> {
+  const enriched: Repository = { ...repository };
+  const target = { owner: repository.owner.login, repo: repository.name };
+  if (selector.includedFiles?.length) {
+    const files: Record<string, string | null> = {};
+    for (const path of selector.includedFiles) files[path] = await readFile(context, repository, path);
+    enriched['__includedFiles'] = files;
+  }
+  for (const relation of selector.includedRelations ?? []) {
+    if (relation === 'teams') enriched['__teams'] = await collect(context, 'GET /repos/{owner}/{repo}/teams', target);
+    if (relation === 'collaborators') enriched['__collaborators'] = await collect(context, 'GET /repos/{owner}/{repo}/collaborators', target);
+    if (relation === 'customProperties') {
+      const values = await context.client.request<Array<{ property_name: string; value: unknown }>>(
+        'GET /repos/{owner}/{repo}/properties/values',
+        target,
+        RESYNC,
+      );
+      enriched['custom_properties'] = Object.fromEntries(values.map((entry) => [entry.property_name, entry.value]));
+    }
+  }
+  return enriched;
+}
+
+/** A file's text on the default branch, or null when the repository has no such file. */
+export async function readFile(context: FetchContext, repository: Repository, path: string, ref = repository.default_branch): Promise<string | null> {
+  try {
+    const file = await context.client.request<{ type: string; content?: string; encoding?: string }>(
+      'GET /repos/{owner}/{repo}/contents/{path}',
+      { owner: repository.owner.login, repo: repository.name, path, ref },
+      RESYNC,
+    );
+    if (file.type !== 'file' || file.content === undefined) return null;
+    return file.encoding === 'base64' ? Buffer.from(file.content, 'base64').toString('utf8') : file.content;
+  } catch (error) {
+    // A missing file is a 404 like a missing permission; the contents permission is checked by the repository listing itself.
+    if (error instanceof GithubPermissionError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+export async function collect<T>(context: FetchContext, route: string, params: Record<string, unknown>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const page of context.client.paginate<T>(route, params, RESYNC)) items.push(...page);
+  return items;
+}

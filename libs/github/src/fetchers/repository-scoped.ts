@@ -1,0 +1,46 @@
+import { FetchContext, GithubObject, RepositoryEnrichment, RESYNC } from './fetch-context';
+import { fetchRepositories, Repository, RepositoryType } from './repositories';
+
+export interface RepositoryScope {
+  repositoryType?: RepositoryType;
+}
+
+export type Enriched<T> = T & RepositoryEnrichment;
+
+/**
+ * Streams a repository-scoped kind: the organization's repositories page by page, and for each repository
+ * the pages `perRepository` yields, every item carrying `__repository` and `__organization`.
+ */
+export async function* acrossRepositories<T extends GithubObject>(
+  context: FetchContext,
+  scope: RepositoryScope,
+  perRepository: (repository: Repository) => AsyncIterable<T[]>,
+): AsyncIterable<Array<Enriched<T>>> {
+  for await (const repositories of fetchRepositories(context, { repositoryType: scope.repositoryType })) {
+    for (const repository of repositories) {
+      for await (const page of perRepository(repository)) {
+        if (page.length > 0) yield page.map((item) => enrich(item, repository, context));
+      }
+    }
+  }
+}
+
+export function enrich<T extends GithubObject>(item: T, repository: Repository, context: FetchContext): Enriched<T> {
+  return { ...item, __repository: repository.name, __organization: context.organization };
+}
+
+/** One repository route, paginated: `route` is relative to `/repos/{owner}/{repo}`. */
+export function repositoryPages<T>(
+  context: FetchContext,
+  repository: Repository,
+  route: string,
+  params: Record<string, unknown> = {},
+  itemsKey?: string,
+): AsyncIterable<T[]> {
+  const [method, path] = route.split(' ');
+  return context.client.paginate<T>(
+    `${method} /repos/{owner}/{repo}${path}`,
+    { owner: repository.owner.login, repo: repository.name, ...params },
+    { ...RESYNC, itemsKey },
+  );
+}
