@@ -7,3 +7,4 @@ export { getJson, testConfig } from './test-config';
 export type { HttpAnswer } from './test-config';
 export { sendWebhook, signWebhook } from './webhook-sender';
 export type { SentWebhook } from './webhook-sender';
+export * from './github-simulator';

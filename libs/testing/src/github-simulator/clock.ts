@@ -1,0 +1,13 @@
+/** Real time plus an offset that tests move forward (token expiry, rate-limit windows, JWT checks). */
+export class SimulatedClock {
+  private offsetMs = 0;
+
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  advance(ms: number): void {
+    if (ms < 0) throw new Error('The simulated clock only moves forward');
+    this.offsetMs += ms;
+  }
+}

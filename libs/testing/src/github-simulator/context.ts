@@ -1,0 +1,79 @@
+import { ResolvedOptions } from './options';
+import { Renderer } from './render';
+import { OrgRecord, RepoRecord, SimulatorState } from './state';
+import { Principal, SimulatorAuth } from './auth';
+import { SimulatedClock } from './clock';
+import { RateLimitStatus } from './rate-limit';
+
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** What a route handler sees: the request, who makes it, and the simulator's model. */
+export interface RouteContext {
+  method: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The absolute URL of the request on the simulator (for `Link` headers). */
+  requestUrl: URL;
+  body: unknown;
+  principal: Principal;
+  state: SimulatorState;
+  render: Renderer;
+  auth: SimulatorAuth;
+  clock: SimulatedClock;
+  options: ResolvedOptions;
+  /** The caller's primary rate limit before this request. */
+  rateLimit: RateLimitStatus;
+}
+
+export type RouteHandler = (ctx: RouteContext) => RouteResult;
+
+export interface RouteDefinition {
+  method: 'GET' | 'POST';
+  /** Path below /api/v3; `{name}` is one segment, `{name+}` the rest of the path. */
+  pattern: string;
+  /** `jwt`: the App's JWT; `token`: an installation token or a PAT. */
+  auth: 'jwt' | 'token';
+  /** Not counted against the rate limit (like `GET /rate_limit`). */
+  free?: boolean;
+  handler: RouteHandler;
+}
+
+const DOCS = 'https://docs.github.com/enterprise-server@3.14/rest';
+
+export function json(body: unknown, status = 200): RouteResult {
+  return { status, body };
+}
+
+export function errorResult(status: number, message: string): RouteResult {
+  return { status, body: { message, documentation_url: DOCS, status: String(status) } };
+}
+
+export const notFound = (): RouteResult => errorResult(404, 'Not Found');
+
+export function canSeeOrg(principal: Principal, login: string): boolean {
+  if (principal.kind === 'installation') return principal.orgLogin.toLowerCase() === login.toLowerCase();
+  return principal.kind === 'pat';
+}
+
+/** The organization, when it exists and the caller may see it. */
+export function visibleOrg(ctx: RouteContext, login: string): OrgRecord | undefined {
+  const org = ctx.state.organization(login);
+  return org && canSeeOrg(ctx.principal, org.login) ? org : undefined;
+}
+
+/** The repository named by the `owner` and `repo` params, when it exists and the caller may see it. */
+export function visibleRepo(ctx: RouteContext): RepoRecord | undefined {
+  const repo = ctx.state.repo(ctx.params.owner, ctx.params.repo);
+  return repo && canSeeOrg(ctx.principal, repo.ownerLogin) ? repo : undefined;
+}
+
+/** Splits a comma-separated filter; undefined when absent or empty. */
+export function csv(value: string | null): string[] | undefined {
+  if (value === null) return undefined;
+  const items = value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  return items.length > 0 ? items : undefined;
+}

@@ -1,0 +1,36 @@
+export interface SimulatorOptions {
+  /** Seed of the generated data: the same seed gives the same data. */
+  seed?: number;
+  organizations?: number;
+  reposPerOrg?: number;
+  pullRequestsPerRepo?: number;
+  issuesPerRepo?: number;
+  /** Primary rate limit per installation (or per PAT owner, or per App for JWT calls). */
+  rateLimit?: { limit: number; windowSeconds: number };
+  /** Added to every response. */
+  latencyMs?: number;
+  appId?: number;
+  /**
+   * The instant generated dates are relative to (created/updated/closed dates spread over the 120 days before it).
+   * Default: the start time, truncated to the UTC day.
+   */
+  dataAnchor?: Date;
+}
+
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'dataAnchor'>> & { dataAnchorMs: number };
+
+const DAY_MS = 86_400_000;
+
+export function resolveOptions(options: SimulatorOptions, nowMs: number): ResolvedOptions {
+  return {
+    seed: options.seed ?? 1,
+    organizations: options.organizations ?? 1,
+    reposPerOrg: options.reposPerOrg ?? 5,
+    pullRequestsPerRepo: options.pullRequestsPerRepo ?? 5,
+    issuesPerRepo: options.issuesPerRepo ?? 5,
+    rateLimit: options.rateLimit ?? { limit: 5000, windowSeconds: 3600 },
+    latencyMs: options.latencyMs ?? 0,
+    appId: options.appId ?? 1,
+    dataAnchorMs: options.dataAnchor?.getTime() ?? Math.floor(nowMs / DAY_MS) * DAY_MS,
+  };
+}

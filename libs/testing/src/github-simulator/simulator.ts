@@ -1,0 +1,287 @@
+import { createHash } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { credentialOf, Principal, SimulatorAuth } from './auth';
+import { SimulatedClock } from './clock';
+import { errorResult, RouteContext, RouteResult } from './context';
+import { ADMIN_LOGIN, generateState } from './generator';
+import { resolveOptions, ResolvedOptions, SimulatorOptions } from './options';
+import { rateLimitHeaders, RateLimiter, RateLimitStatus } from './rate-limit';
+import { Renderer } from './render';
+import { Router } from './router';
+import { SimulatorState } from './state';
+
+export interface SimulatorStats {
+  requests: number;
+  notModified: number;
+  byRoute: Record<string, number>;
+}
+
+export interface FaultInjection {
+  status?: 500 | 502 | 503;
+  count: number;
+  /** Tested against the request path and query (`/api/v3/…?…`); every request when absent. */
+  routePattern?: RegExp;
+}
+
+export interface SimulatorInstallation {
+  id: number;
+  account: { login: string; id: number; type: 'Organization' };
+}
+
+const API_PREFIX = '/api/v3';
+const JWT_ERROR = 'A JSON web token could not be decoded';
+const BASE_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'x-github-media-type': 'github.v3; format=json',
+  'x-github-api-version-selected': '2022-11-28',
+  'x-github-enterprise-version': '3.14.0',
+  'cache-control': 'private, max-age=60, s-maxage=60',
+  vary: 'Accept, Authorization, Cookie, X-GitHub-OTP',
+};
+
+/**
+ * A stateful fake GitHub Enterprise Server REST API (`/api/v3`), served in-process on 127.0.0.1: generated
+ * organizations and repositories, App JWT and installation-token auth, pagination, ETags, rate limits and faults.
+ */
+export class GithubSimulator {
+  readonly url: string;
+  readonly apiUrl: string;
+  readonly appPrivateKeyPem: string;
+  readonly appId: number;
+  readonly state: SimulatorState;
+
+  private readonly router = new Router();
+  private readonly limiter: RateLimiter;
+  private readonly faults: Array<{ status: 500 | 502 | 503; remaining: number; pattern?: RegExp }> = [];
+  private secondary = { remaining: 0, retryAfterSeconds: 0 };
+  private counters: SimulatorStats = { requests: 0, notModified: 0, byRoute: {} };
+  private requestSequence = 0;
+
+  private constructor(
+    private readonly server: Server,
+    port: number,
+    private readonly options: ResolvedOptions,
+    private readonly clock: SimulatedClock,
+    private readonly auth: SimulatorAuth,
+    state: SimulatorState,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+    this.apiUrl = `${this.url}${API_PREFIX}`;
+    this.appPrivateKeyPem = auth.privateKeyPem;
+    this.appId = options.appId;
+    this.state = state;
+    this.limiter = new RateLimiter(clock, options.rateLimit.limit, options.rateLimit.windowSeconds);
+  }
+
+  static async start(options: SimulatorOptions & { port?: number } = {}): Promise<GithubSimulator> {
+    const clock = new SimulatedClock();
+    const resolved = resolveOptions(options, clock.now());
+    const state = generateState(resolved);
+    const auth = new SimulatorAuth(resolved.appId, clock);
+    const ready: { simulator?: GithubSimulator } = {};
+    const server = createServer((req, res) => {
+      if (ready.simulator) ready.simulator.handle(req, res);
+      else res.writeHead(503).end();
+    });
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    ready.simulator = new GithubSimulator(server, (server.address() as AddressInfo).port, resolved, clock, auth, state);
+    return ready.simulator;
+  }
+
+  installations(): SimulatorInstallation[] {
+    return this.state.installations.map((installation) => {
+      const org = this.state.organization(installation.orgLogin);
+      return { id: installation.id, account: { login: installation.orgLogin, id: org?.id ?? 0, type: 'Organization' } };
+    });
+  }
+
+  /** A personal access token that sees every organization (the user is created when unknown). */
+  createPersonalAccessToken(login: string = ADMIN_LOGIN): string {
+    let user = this.state.user(login);
+    if (!user) {
+      const id = Math.max(0, ...[...this.state.users.values()].map((candidate) => candidate.id)) + 1;
+      user = { id, login, name: login, email: `${login}@example.com`, createdAt: new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), siteAdmin: false };
+      this.state.addUser(user);
+    }
+    return this.auth.issuePersonalToken(user);
+  }
+
+  stats(): SimulatorStats {
+    return { requests: this.counters.requests, notModified: this.counters.notModified, byRoute: { ...this.counters.byRoute } };
+  }
+
+  resetStats(): void {
+    this.counters = { requests: 0, notModified: 0, byRoute: {} };
+  }
+
+  /** The next `count` matching requests fail with `status` (500 by default). */
+  injectFaults(faults: FaultInjection): void {
+    this.faults.push({ status: faults.status ?? 500, remaining: faults.count, pattern: faults.routePattern });
+  }
+
+  /** Empties the primary rate limit of a token (every caller when absent) until its window resets. */
+  exhaustRateLimit(token?: string): void {
+    if (token === undefined) {
+      this.limiter.exhaust();
+      return;
+    }
+    const principal = this.auth.verifyJwt(token) ? ({ kind: 'app', appId: this.appId } as const) : this.auth.resolveToken(token);
+    if (!principal) throw new Error('exhaustRateLimit: unknown or expired token');
+    this.limiter.exhaust(this.rateLimitKey(principal).key);
+  }
+
+  /** The next `count` authenticated requests answer 403 with `retry-after`. */
+  secondaryRateLimit(count: number, retryAfterSeconds: number): void {
+    this.secondary = { remaining: count, retryAfterSeconds };
+  }
+
+  advanceClock(ms: number): void {
+    this.clock.advance(ms);
+  }
+
+  /** The simulated time, for clients that must agree with the simulator about token expiry and rate-limit windows. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.close((error) => (error ? reject(error) : resolve()));
+      this.server.closeAllConnections();
+    });
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const answer = (): void => {
+        try {
+          this.respond(req, res, Buffer.concat(chunks).toString('utf8'));
+        } catch (error) {
+          this.send(res, { status: 500, body: { message: `Simulator error: ${String(error)}` } }, {});
+        }
+      };
+      if (this.options.latencyMs > 0) setTimeout(answer, this.options.latencyMs);
+      else answer();
+    });
+  }
+
+  private respond(req: IncomingMessage, res: ServerResponse, rawBody: string): void {
+    this.counters.requests += 1;
+    const method = req.method ?? 'GET';
+    const target = req.url ?? '/';
+    const requestUrl = new URL(target, this.url);
+    const path = requestUrl.pathname;
+    const match = path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) ? this.router.match(method, path.slice(API_PREFIX.length)) : undefined;
+    const routeKey = match ? `${method} ${match.definition.pattern}` : `${method} (unmatched)`;
+    this.counters.byRoute[routeKey] = (this.counters.byRoute[routeKey] ?? 0) + 1;
+
+    const fault = this.faults.find((candidate) => candidate.remaining > 0 && (!candidate.pattern || candidate.pattern.test(target)));
+    if (fault) {
+      fault.remaining -= 1;
+      this.send(res, errorResult(fault.status, fault.status === 500 ? 'Server Error' : fault.status === 502 ? 'Bad Gateway' : 'Service Unavailable'), {});
+      return;
+    }
+
+    const credential = credentialOf(req.headers.authorization);
+    const routeAuth = match?.definition.auth ?? 'token';
+    let principal: Principal | undefined;
+    if (routeAuth === 'jwt') {
+      principal = credential && this.auth.verifyJwt(credential) ? { kind: 'app', appId: this.appId } : undefined;
+      if (!principal) return this.send(res, errorResult(401, JWT_ERROR), {});
+    } else {
+      principal = credential ? this.auth.resolveToken(credential) : undefined;
+      if (!principal) return this.send(res, errorResult(401, 'Bad credentials'), {});
+    }
+
+    const { key, label } = this.rateLimitKey(principal);
+    const before = this.limiter.status(key);
+    if (this.secondary.remaining > 0) {
+      this.secondary.remaining -= 1;
+      const result = errorResult(403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.');
+      return this.send(res, result, { ...rateLimitHeaders(before), 'retry-after': String(this.secondary.retryAfterSeconds) });
+    }
+    if (before.remaining <= 0) {
+      return this.send(res, errorResult(403, `API rate limit exceeded for ${label}. (But here's the good news: Authenticated requests get a higher rate limit.)`), rateLimitHeaders(before));
+    }
+    if (!match) {
+      return this.send(res, errorResult(404, 'Not Found'), rateLimitHeaders(this.limiter.consume(key)));
+    }
+
+    const ctx: RouteContext = {
+      method,
+      params: match.params,
+      query: requestUrl.searchParams,
+      requestUrl,
+      body: parseBody(rawBody),
+      principal,
+      state: this.state,
+      render: new Renderer(this.apiUrl, this.url, this.state),
+      auth: this.auth,
+      clock: this.clock,
+      options: this.options,
+      rateLimit: before,
+    };
+    const result = match.definition.handler(ctx);
+    const body = result.body === undefined ? '' : JSON.stringify(result.body);
+    if (method === 'GET' && result.status === 200) {
+      const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
+      if (matchesEtag(req.headers['if-none-match'], etag)) {
+        // Conditional hits are free on GitHub: no rate-limit consumption.
+        this.counters.notModified += 1;
+        res.writeHead(304, { etag, ...rateLimitHeaders(before), 'x-github-request-id': this.requestId() });
+        res.end();
+        return;
+      }
+      const status: RateLimitStatus = match.definition.free ? before : this.limiter.consume(key);
+      return this.sendBody(res, result, body, { ...rateLimitHeaders(status), etag });
+    }
+    const status = match.definition.free ? before : this.limiter.consume(key);
+    this.sendBody(res, result, body, rateLimitHeaders(status));
+  }
+
+  private rateLimitKey(principal: Principal): { key: string; label: string } {
+    switch (principal.kind) {
+      case 'app':
+        return { key: `app:${principal.appId}`, label: `app ID ${principal.appId}` };
+      case 'installation':
+        return { key: `installation:${principal.installationId}`, label: `installation ID ${principal.installationId}` };
+      case 'pat':
+        return { key: `user:${principal.user.id}`, label: `user ID ${principal.user.id}` };
+    }
+  }
+
+  private requestId(): string {
+    this.requestSequence += 1;
+    return `SIM:${this.requestSequence.toString(16).toUpperCase()}`;
+  }
+
+  private send(res: ServerResponse, result: RouteResult, headers: Record<string, string>): void {
+    this.sendBody(res, result, result.body === undefined ? '' : JSON.stringify(result.body), headers);
+  }
+
+  private sendBody(res: ServerResponse, result: RouteResult, body: string, headers: Record<string, string>): void {
+    res.writeHead(result.status, { ...BASE_HEADERS, ...headers, ...result.headers, 'x-github-request-id': this.requestId(), 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+}
+
+function parseBody(raw: string): unknown {
+  if (raw.trim() === '') return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
+}

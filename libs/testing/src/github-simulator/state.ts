@@ -1,0 +1,316 @@
+/** The simulator's in-memory model: compact records; REST objects are rendered from them per request. */
+
+export interface UserRecord {
+  id: number;
+  login: string;
+  name: string;
+  email: string | null;
+  createdAt: string;
+  siteAdmin: boolean;
+}
+
+export interface TeamRecord {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  privacy: 'closed' | 'secret';
+  memberLogins: string[];
+}
+
+export type RepoPermission = 'pull' | 'triage' | 'push' | 'maintain' | 'admin';
+
+export interface CollaboratorRecord {
+  login: string;
+  permission: RepoPermission;
+  /** `outside`: not an org member; `direct`: a member added to the repository; `team`: through a team. */
+  affiliation: 'direct' | 'outside' | 'team';
+}
+
+export interface OrgRecord {
+  id: number;
+  login: string;
+  name: string;
+  description: string;
+  createdAt: string;
+  installationId: number;
+  memberLogins: string[];
+  teams: TeamRecord[];
+  /** Sorted by full name. */
+  repos: RepoRecord[];
+}
+
+export interface InstallationRecord {
+  id: number;
+  orgLogin: string;
+  createdAt: string;
+}
+
+export interface RepoRecord {
+  id: number;
+  /** 1-based position among all repositories; derived ids and the repository's own PRNG stream use it. */
+  index: number;
+  ownerLogin: string;
+  name: string;
+  fullName: string;
+  visibility: 'public' | 'private' | 'internal';
+  fork: boolean;
+  archived: boolean;
+  description: string;
+  language: string | null;
+  topics: string[];
+  defaultBranch: string;
+  createdAt: string;
+  updatedAt: string;
+  pushedAt: string;
+  size: number;
+  stars: number;
+  customProperties: Record<string, string>;
+  teams: Array<{ slug: string; permission: RepoPermission }>;
+  collaborators: CollaboratorRecord[];
+}
+
+export interface LabelRecord {
+  id: number;
+  name: string;
+  color: string;
+}
+
+export interface PullRecord {
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  userLogin: string;
+  state: 'open' | 'closed';
+  draft: boolean;
+  merged: boolean;
+  labels: LabelRecord[];
+  headRef: string;
+  headSha: string;
+  baseRef: string;
+  mergeCommitSha: string | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  mergedAt: string | null;
+  additions: number;
+  deletions: number;
+  changedFiles: number;
+  commits: number;
+  comments: number;
+  /** The id the PR has as an issue (`GET …/issues/{number}`). */
+  issueId: number;
+}
+
+export interface IssueRecord {
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  userLogin: string;
+  state: 'open' | 'closed';
+  stateReason: 'completed' | 'not_planned' | null;
+  labels: LabelRecord[];
+  assigneeLogins: string[];
+  comments: number;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface ReleaseRecord {
+  id: number;
+  tagName: string;
+  name: string;
+  body: string;
+  draft: boolean;
+  prerelease: boolean;
+  authorLogin: string;
+  targetCommitish: string;
+  createdAt: string;
+  publishedAt: string | null;
+}
+
+export interface TagRecord {
+  name: string;
+  sha: string;
+}
+
+export interface BranchRecord {
+  name: string;
+  sha: string;
+  protection: BranchProtectionRecord | null;
+}
+
+export interface BranchProtectionRecord {
+  requiredApprovingReviewCount: number;
+  requiredStatusChecks: string[];
+  enforceAdmins: boolean;
+  requireLinearHistory: boolean;
+}
+
+export interface WorkflowRecord {
+  id: number;
+  name: string;
+  path: string;
+  state: 'active' | 'disabled_manually';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RunStatus = 'queued' | 'in_progress' | 'completed';
+export type RunConclusion = 'success' | 'failure' | 'cancelled' | 'skipped' | null;
+
+export interface WorkflowRunRecord {
+  id: number;
+  workflowId: number;
+  runNumber: number;
+  event: 'push' | 'pull_request' | 'workflow_dispatch' | 'schedule';
+  status: RunStatus;
+  conclusion: RunConclusion;
+  headBranch: string;
+  headSha: string;
+  actorLogin: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EnvironmentRecord {
+  id: number;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  waitTimer: number;
+}
+
+export type DeploymentState = 'pending' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
+
+export interface DeploymentStatusRecord {
+  id: number;
+  state: DeploymentState;
+  description: string;
+  createdAt: string;
+}
+
+export interface DeploymentRecord {
+  id: number;
+  sha: string;
+  ref: string;
+  task: 'deploy' | 'deploy:migrations';
+  environment: string;
+  description: string;
+  creatorLogin: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Oldest first. */
+  statuses: DeploymentStatusRecord[];
+}
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+export interface DependabotAlertRecord {
+  number: number;
+  state: 'open' | 'dismissed' | 'fixed' | 'auto_dismissed';
+  severity: Severity;
+  ecosystem: 'npm' | 'pip' | 'maven' | 'go';
+  packageName: string;
+  manifestPath: string;
+  ghsaId: string;
+  cveId: string;
+  summary: string;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface CodeScanningAlertRecord {
+  number: number;
+  state: 'open' | 'dismissed' | 'fixed';
+  ruleId: string;
+  ruleDescription: string;
+  severity: 'error' | 'warning' | 'note';
+  securitySeverity: Severity;
+  path: string;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface SecretScanningAlertRecord {
+  number: number;
+  state: 'open' | 'resolved';
+  resolution: 'false_positive' | 'revoked' | 'used_in_tests' | 'wont_fix' | null;
+  secretType: string;
+  secretTypeDisplayName: string;
+  secret: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Everything inside one repository, generated on first use (deterministically) and kept. */
+export interface RepoData {
+  /** By number, ascending. */
+  pulls: PullRecord[];
+  /** Real issues only (PRs are rendered as issues from `pulls`). */
+  issues: IssueRecord[];
+  releases: ReleaseRecord[];
+  tags: TagRecord[];
+  branches: BranchRecord[];
+  workflows: WorkflowRecord[];
+  runs: WorkflowRunRecord[];
+  environments: EnvironmentRecord[];
+  deployments: DeploymentRecord[];
+  dependabotAlerts: DependabotAlertRecord[];
+  codeScanningAlerts: CodeScanningAlertRecord[];
+  secretScanningAlerts: SecretScanningAlertRecord[];
+  /** Path → UTF-8 text; every branch holds the same files. */
+  files: Map<string, string>;
+}
+
+/** The whole model; `repoData` generates a repository's contents when first asked. */
+export class SimulatorState {
+  readonly organizations: OrgRecord[] = [];
+  readonly users = new Map<string, UserRecord>();
+  readonly installations: InstallationRecord[] = [];
+  readonly reposById = new Map<number, RepoRecord>();
+  private readonly reposByFullName = new Map<string, RepoRecord>();
+  private readonly orgsByLogin = new Map<string, OrgRecord>();
+  private readonly dataByRepoId = new Map<number, RepoData>();
+
+  constructor(private readonly generateRepoData: (repo: RepoRecord) => RepoData) {}
+
+  addOrganization(org: OrgRecord): void {
+    this.organizations.push(org);
+    this.orgsByLogin.set(org.login.toLowerCase(), org);
+    for (const repo of org.repos) {
+      this.reposById.set(repo.id, repo);
+      this.reposByFullName.set(repo.fullName.toLowerCase(), repo);
+    }
+  }
+
+  addUser(user: UserRecord): void {
+    this.users.set(user.login.toLowerCase(), user);
+  }
+
+  user(login: string): UserRecord | undefined {
+    return this.users.get(login.toLowerCase());
+  }
+
+  organization(login: string): OrgRecord | undefined {
+    return this.orgsByLogin.get(login.toLowerCase());
+  }
+
+  repo(owner: string, name: string): RepoRecord | undefined {
+    return this.reposByFullName.get(`${owner}/${name}`.toLowerCase());
+  }
+
+  repoData(repo: RepoRecord): RepoData {
+    let data = this.dataByRepoId.get(repo.id);
+    if (!data) {
+      data = this.generateRepoData(repo);
+      this.dataByRepoId.set(repo.id, data);
+    }
+    return data;
+  }
+}
