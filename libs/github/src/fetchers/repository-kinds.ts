@@ -2,6 +2,8 @@ import { GithubPermissionError } from '../client';
 import type { FetchContext, GithubObject } from './fetch-context';
 import { acrossRepositories, Enriched, RepositoryScope, repositoryPages } from './repository-scoped';
 
+type EnrichedPages = AsyncIterable<Array<Enriched<GithubObject>>>;
+
 /**
  * The repository-scoped kinds whose fetch is one listing per repository with a few query filters. Each
  * yields pages of the REST objects, with `__repository` and `__organization` added.
@@ -14,7 +16,7 @@ export interface IssueSelector extends RepositoryScope {
 }
 
 /** Issues only: GitHub's issue listing also returns pull requests (with a `pull_request` key), which are dropped. */
-export async function* fetchIssues(context: FetchContext, selector: IssueSelector = {}): AsyncIterable<Array<Enriched<GithubObject>>> {
+export async function* fetchIssues(context: FetchContext, selector: IssueSelector = {}): EnrichedPages {
   const params: Record<string, unknown> = { state: selector.state ?? 'open' };
   if (selector.labels?.length) params['labels'] = selector.labels.join(',');
   for await (const page of acrossRepositories(context, selector, (repository) => repositoryPages<GithubObject>(context, repository, 'GET /issues', params))) {
@@ -23,13 +25,13 @@ export async function* fetchIssues(context: FetchContext, selector: IssueSelecto
   }
 }
 
-export const fetchReleases = (context: FetchContext, selector: RepositoryScope = {}) =>
+export const fetchReleases = (context: FetchContext, selector: RepositoryScope = {}): EnrichedPages =>
   acrossRepositories(context, selector, (repository) => repositoryPages<GithubObject>(context, repository, 'GET /releases'));
 
-export const fetchTags = (context: FetchContext, selector: RepositoryScope = {}) =>
+export const fetchTags = (context: FetchContext, selector: RepositoryScope = {}): EnrichedPages =>
   acrossRepositories(context, selector, async function* (repository) {
     for await (const page of repositoryPages<GithubObject>(context, repository, 'GET /tags')) {
-      yield page.map((tag) => ({ ...tag, __repository_object: repository }));
+      yield page.map((tag): GithubObject => ({ ...tag, __repository_object: repository }));
     }
   });
 
@@ -39,7 +41,7 @@ export interface BranchSelector extends RepositoryScope {
   defaultBranchOnly?: boolean;
 }
 
-export const fetchBranches = (context: FetchContext, selector: BranchSelector = {}) =>
+export const fetchBranches = (context: FetchContext, selector: BranchSelector = {}): EnrichedPages =>
   acrossRepositories(context, selector, async function* (repository) {
     for await (const page of repositoryPages<GithubObject & { name: string }>(context, repository, 'GET /branches')) {
       const branches = selector.defaultBranchOnly ? page.filter((branch) => branch.name === repository.default_branch) : page;
@@ -63,7 +65,7 @@ async function protectionOf(context: FetchContext, owner: string, repo: string, 
   }
 }
 
-export const fetchWorkflows = (context: FetchContext, selector: RepositoryScope = {}) =>
+export const fetchWorkflows = (context: FetchContext, selector: RepositoryScope = {}): EnrichedPages =>
   acrossRepositories(context, selector, (repository) => repositoryPages<GithubObject>(context, repository, 'GET /actions/workflows', {}, 'workflows'));
 
 export interface WorkflowRunSelector extends RepositoryScope {
@@ -75,7 +77,7 @@ export interface WorkflowRunSelector extends RepositoryScope {
   maxRunsPerWorkflow?: number;
 }
 
-export const fetchWorkflowRuns = (context: FetchContext, selector: WorkflowRunSelector = {}, now = Date.now()) =>
+export const fetchWorkflowRuns = (context: FetchContext, selector: WorkflowRunSelector = {}, now = Date.now()): EnrichedPages =>
   acrossRepositories(context, selector, async function* (repository) {
     const cap = selector.maxRunsPerWorkflow ?? 100;
     const created = selector.since !== undefined ? `>=${new Date(now - selector.since * 86_400_000).toISOString().slice(0, 10)}` : undefined;
@@ -101,12 +103,12 @@ export interface CollaboratorSelector extends RepositoryScope {
   affiliation?: 'all' | 'direct' | 'outside';
 }
 
-export const fetchCollaborators = (context: FetchContext, selector: CollaboratorSelector = {}) =>
+export const fetchCollaborators = (context: FetchContext, selector: CollaboratorSelector = {}): EnrichedPages =>
   acrossRepositories(context, selector, (repository) =>
     repositoryPages<GithubObject>(context, repository, 'GET /collaborators', { affiliation: selector.affiliation ?? 'all' }),
   );
 
-export const fetchEnvironments = (context: FetchContext, selector: RepositoryScope = {}) =>
+export const fetchEnvironments = (context: FetchContext, selector: RepositoryScope = {}): EnrichedPages =>
   acrossRepositories(context, selector, (repository) => repositoryPages<GithubObject>(context, repository, 'GET /environments', {}, 'environments'));
 
 export interface DeploymentSelector extends RepositoryScope {
@@ -121,16 +123,16 @@ function deploymentFilters(selector: DeploymentSelector): Record<string, unknown
   return params;
 }
 
-export const fetchDeployments = (context: FetchContext, selector: DeploymentSelector = {}) =>
+export const fetchDeployments = (context: FetchContext, selector: DeploymentSelector = {}): EnrichedPages =>
   acrossRepositories(context, selector, (repository) => repositoryPages<GithubObject>(context, repository, 'GET /deployments', deploymentFilters(selector)));
 
 /** The statuses of every deployment the selector's `task`/`environment` keep, each with `__deployment_id`. */
-export const fetchDeploymentStatuses = (context: FetchContext, selector: DeploymentSelector = {}) =>
+export const fetchDeploymentStatuses = (context: FetchContext, selector: DeploymentSelector = {}): EnrichedPages =>
   acrossRepositories(context, selector, async function* (repository) {
     for await (const deployments of repositoryPages<{ id: number }>(context, repository, 'GET /deployments', deploymentFilters(selector))) {
       for (const deployment of deployments) {
         for await (const statuses of repositoryPages<GithubObject>(context, repository, 'GET /deployments/{deployment_id}/statuses', { deployment_id: deployment.id })) {
-          yield statuses.map((status) => ({ ...status, __deployment_id: deployment.id }));
+          yield statuses.map((status): GithubObject => ({ ...status, __deployment_id: deployment.id }));
         }
       }
     }
@@ -143,7 +145,7 @@ export interface DependabotAlertSelector extends RepositoryScope {
   ecosystems?: readonly string[];
 }
 
-export const fetchDependabotAlerts = (context: FetchContext, selector: DependabotAlertSelector = {}) =>
+export const fetchDependabotAlerts = (context: FetchContext, selector: DependabotAlertSelector = {}): EnrichedPages =>
   acrossRepositories(context, selector, (repository) => {
     const params: Record<string, unknown> = { state: (selector.states?.length ? selector.states : ['open']).join(',') };
     if (selector.severity?.length) params['severity'] = selector.severity.join(',');
@@ -156,7 +158,7 @@ export interface CodeScanningAlertSelector extends RepositoryScope {
   severity?: string;
 }
 
-export const fetchCodeScanningAlerts = (context: FetchContext, selector: CodeScanningAlertSelector = {}) =>
+export const fetchCodeScanningAlerts = (context: FetchContext, selector: CodeScanningAlertSelector = {}): EnrichedPages =>
   acrossRepositories(context, selector, (repository) => {
     const params: Record<string, unknown> = { state: selector.state ?? 'open' };
     if (selector.severity) params['severity'] = selector.severity;
@@ -169,7 +171,7 @@ export interface SecretScanningAlertSelector extends RepositoryScope {
   hideSecret?: boolean;
 }
 
-export const fetchSecretScanningAlerts = (context: FetchContext, selector: SecretScanningAlertSelector = {}) =>
+export const fetchSecretScanningAlerts = (context: FetchContext, selector: SecretScanningAlertSelector = {}): EnrichedPages =>
   acrossRepositories(context, selector, (repository) => {
     const params: Record<string, unknown> = { hide_secret: selector.hideSecret ?? true };
     if ((selector.state ?? 'open') !== 'all') params['state'] = selector.state ?? 'open';
