@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 /** The two Redis commands the cache uses; an ioredis `Redis` fits, and so does a small fake in unit tests. */
 export interface EtagRedis {
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string, expiryMode: 'EX', seconds: number): Promise<unknown>;
+  getBuffer(key: string): Promise<Buffer | null>;
+  set(key: string, value: Buffer, expiryMode: 'EX', seconds: number): Promise<unknown>;
 }
 
 export interface CachedResponse {
@@ -18,7 +19,9 @@ export const DEFAULT_ETAG_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 /**
  * Conditional-request cache shared by every pod: GET bodies with their ETag, per scope and URL. A 304 answer does
- * not count against GitHub's rate limit. Redis trouble only costs the saving, never the request.
+ * not count against GitHub's rate limit. Redis trouble only costs the saving, never the request. Entries are
+ * gzipped: list pages are repetitive JSON (a page of pull requests embeds its repository twice per item), and an
+ * organization's worth of them would otherwise take gigabytes of Redis.
  */
 export class EtagCache {
   constructor(
@@ -29,9 +32,9 @@ export class EtagCache {
 
   async get(scope: string, url: string): Promise<CachedResponse | undefined> {
     try {
-      const raw = await this.redis.get(this.key(scope, url));
+      const raw = await this.redis.getBuffer(this.key(scope, url));
       if (!raw) return undefined;
-      const parsed = JSON.parse(raw) as Partial<CachedResponse>;
+      const parsed = JSON.parse(gunzipSync(raw).toString('utf8')) as Partial<CachedResponse>;
       return typeof parsed.etag === 'string' ? { etag: parsed.etag, body: parsed.body, link: parsed.link } : undefined;
     } catch {
       return undefined;
@@ -40,7 +43,7 @@ export class EtagCache {
 
   async set(scope: string, url: string, entry: CachedResponse): Promise<void> {
     try {
-      await this.redis.set(this.key(scope, url), JSON.stringify(entry), 'EX', this.ttlSeconds);
+      await this.redis.set(this.key(scope, url), gzipSync(JSON.stringify(entry), { level: 1 }), 'EX', this.ttlSeconds);
     } catch {
       // The next request simply goes unconditional.
     }

@@ -5,11 +5,11 @@ import { deferred, FakeGithub, FakeTime, pagedList, rateLimitHeaders } from './f
 import { createGithubAccess, type GithubAccessDependencies } from './github-access';
 
 class MemoryRedis implements EtagRedis {
-  readonly entries = new Map<string, { value: string; ttl: number }>();
-  async get(key: string): Promise<string | null> {
+  readonly entries = new Map<string, { value: Buffer; ttl: number }>();
+  async getBuffer(key: string): Promise<Buffer | null> {
     return this.entries.get(key)?.value ?? null;
   }
-  async set(key: string, value: string, _mode: 'EX', seconds: number): Promise<'OK'> {
+  async set(key: string, value: Buffer, _mode: 'EX', seconds: number): Promise<'OK'> {
     this.entries.set(key, { value, ttl: seconds });
     return 'OK';
   }
