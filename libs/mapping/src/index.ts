@@ -1,3 +1,10 @@
+export type { ConfigProblem, EntityMappings, JqOrSearchQuery, Kind, PortAppConfig, ResourceConfig, SearchQuery } from './config/app-config.types';
+export { formatProblem, KINDS } from './config/app-config.types';
+export { parseAppConfig } from './config/parse-app-config';
+export type { ParsedAppConfig } from './config/parse-app-config';
+export { identifierProblem } from './entities/identifier-rules';
+export { ResourceMapper } from './entities/resource-mapper';
+export type { MappedEntity, MappingIssue, ResourceMappingResult } from './entities/resource-mapper';
 export { JqEngine } from './jq/jq-engine';
 export type { JqCheck, JqEngineOptions, JqOutcome } from './jq/jq-engine';
 export { JqTimeoutError } from './jq/jq-worker-pool';
