@@ -23,6 +23,7 @@ execFileSync(
     '.swcrc',
     '--ignore',
     '**/*.spec.ts,**/*.int-spec.ts,**/*.spec-helper.ts,**/*.fixture.js,**/jest.config.js,**/jest.int.config.js',
+    '--copy-files',
     '--quiet',
   ],
   { cwd: root, stdio: 'inherit' },

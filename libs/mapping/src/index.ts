@@ -8,3 +8,5 @@ export type { MappedEntity, MappingIssue, ResourceMappingResult } from './entiti
 export { JqEngine } from './jq/jq-engine';
 export type { JqCheck, JqEngineOptions, JqOutcome } from './jq/jq-engine';
 export { JqTimeoutError } from './jq/jq-worker-pool';
+export { defaultMappingYaml, MappingConfigError, MappingConfigSource, ORG_CONFIG_PATHS, ORG_CONFIG_REPOSITORY, REPO_CONFIG_PATH } from './config/config-source';
+export type { LoadedMapping, MappingSource, PushSummary } from './config/config-source';

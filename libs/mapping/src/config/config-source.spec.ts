@@ -1,0 +1,107 @@
+import type { GithubRestClient } from '@glint/github';
+import { JqEngine } from '../jq/jq-engine';
+import { MappingConfigError, MappingConfigSource, PushSummary } from './config-source';
+
+const mapping = (blueprint: string) => `resources:
+  - kind: repository
+    selector:
+      query: 'true'
+    port:
+      entity:
+        mappings:
+          identifier: .name
+          blueprint: '"${blueprint}"'
+`;
+
+/** Contents API over an in-memory file set; counts reads so caching can be seen. */
+class FileClient implements GithubRestClient {
+  reads = 0;
+  constructor(readonly files: Map<string, string>) {}
+
+  async request<T>(_route: string, params: Record<string, unknown> = {}): Promise<T> {
+    this.reads += 1;
+    const text = this.files.get(`${params['owner']}/${params['repo']}:${params['path']}`);
+    if (text === undefined) throw Object.assign(new Error('Not Found'), { status: 404 });
+    return { type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64') } as T;
+  }
+
+  // eslint-disable-next-line require-yield
+  async *paginate<T>(): AsyncIterable<T[]> {
+    throw new Error('not used');
+  }
+}
+
+const push = (overrides: Partial<PushSummary>): PushSummary => ({ owner: 'acme', repository: '.github-private', ref: 'refs/heads/main', defaultBranch: 'main', changedPaths: [], ...overrides });
+const blueprintOf = async (loaded: Promise<{ config: { resources: Array<{ port: { entity: { mappings: { blueprint: string } } } }> } }>) =>
+  (await loaded).config.resources[0].port.entity.mappings.blueprint;
+
+describe('MappingConfigSource', () => {
+  let jq: JqEngine;
+
+  beforeAll(() => {
+    jq = new JqEngine({ workers: 1 });
+  });
+
+  afterAll(() => jq.close());
+
+  it('reads the organization mapping from .github-private, at the root or under .github/', async () => {
+    const sut = new MappingConfigSource(jq);
+
+    const root = await sut.forOrganization(new FileClient(new Map([['acme/.github-private:port-app-config.yml', mapping('root')]])), 'acme');
+    const nested = await new MappingConfigSource(jq).forOrganization(new FileClient(new Map([['acme/.github-private:.github/port-app-config.yml', mapping('nested')]])), 'acme');
+
+    expect(root.source).toEqual({ kind: 'organization', file: 'acme/.github-private:port-app-config.yml' });
+    expect(await blueprintOf(Promise.resolve(root))).toBe('"root"');
+    expect(await blueprintOf(Promise.resolve(nested))).toBe('"nested"');
+  });
+
+  it('lets a repository’s own .github/port-app-config.yml override the organization’s', async () => {
+    const client = new FileClient(new Map([['acme/.github-private:port-app-config.yml', mapping('org')], ['acme/api:.github/port-app-config.yml', mapping('own')]]));
+    const sut = new MappingConfigSource(jq);
+
+    expect(await blueprintOf(sut.forRepository(client, 'acme', 'api'))).toBe('"own"');
+    expect(await blueprintOf(sut.forRepository(client, 'acme', 'web'))).toBe('"org"');
+  });
+
+  it('falls back to the shipped default when there is no mapping file', async () => {
+    const loaded = await new MappingConfigSource(jq).forOrganization(new FileClient(new Map()), 'acme');
+
+    expect(loaded.source).toEqual({ kind: 'default' });
+    expect(loaded.config.resources.map((resource) => resource.kind)).toEqual(['organization', 'repository', 'pull-request']);
+  });
+
+  it('refuses an invalid file with its problems instead of falling back to the default', async () => {
+    const client = new FileClient(new Map([['acme/.github-private:port-app-config.yml', 'resources:\n  - kind: nope\n']]));
+
+    await expect(new MappingConfigSource(jq).forOrganization(client, 'acme')).rejects.toThrow(MappingConfigError);
+    await expect(new MappingConfigSource(jq).forOrganization(client, 'acme')).rejects.toThrow(/acme\/\.github-private:port-app-config\.yml is not a valid mapping:\n {2}- resources\[0\]\.kind \(line 2\): unknown kind "nope"/);
+  });
+
+  it('caches per organization until a push to the default branch changes a mapping file', async () => {
+    const files = new Map([['acme/.github-private:port-app-config.yml', mapping('v1')]]);
+    const client = new FileClient(files);
+    const sut = new MappingConfigSource(jq);
+    await sut.forOrganization(client, 'acme');
+    await sut.forOrganization(client, 'ACME');
+    expect(client.reads).toBe(1);
+
+    files.set('acme/.github-private:port-app-config.yml', mapping('v2'));
+    expect(sut.invalidate(push({ ref: 'refs/heads/feature', changedPaths: ['port-app-config.yml'] }))).toBe(false);
+    expect(sut.invalidate(push({ changedPaths: ['README.md'] }))).toBe(false);
+    expect(await blueprintOf(sut.forOrganization(client, 'acme'))).toBe('"v1"');
+
+    expect(sut.invalidate(push({ changedPaths: ['port-app-config.yml'] }))).toBe(true);
+    expect(await blueprintOf(sut.forOrganization(client, 'acme'))).toBe('"v2"');
+  });
+
+  it('invalidates one repository when its own mapping changes', async () => {
+    const files = new Map([['acme/api:.github/port-app-config.yml', mapping('v1')]]);
+    const client = new FileClient(files);
+    const sut = new MappingConfigSource(jq);
+    await sut.forRepository(client, 'acme', 'api');
+    files.set('acme/api:.github/port-app-config.yml', mapping('v2'));
+
+    expect(sut.invalidate(push({ repository: 'api', changedPaths: ['.github/port-app-config.yml'] }))).toBe(true);
+    expect(await blueprintOf(sut.forRepository(client, 'acme', 'api'))).toBe('"v2"');
+  });
+});
