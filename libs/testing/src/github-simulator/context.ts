@@ -1,9 +1,13 @@
+import { ADMIN_LOGIN } from './generator';
 import { ResolvedOptions } from './options';
 import { Renderer } from './render';
 import { OrgRecord, RepoRecord, SimulatorState } from './state';
 import { Principal, SimulatorAuth } from './auth';
 import { SimulatedClock } from './clock';
 import { RateLimitStatus } from './rate-limit';
+import { WebhookDeliverer } from './webhooks/deliverer';
+import { EventSender } from './webhooks/payloads';
+import { WorkflowRunner } from './workflow-runner';
 
 export interface RouteResult {
   status: number;
@@ -27,12 +31,15 @@ export interface RouteContext {
   options: ResolvedOptions;
   /** The caller's primary rate limit before this request. */
   rateLimit: RateLimitStatus;
+  webhooks: WebhookDeliverer;
+  events: EventSender;
+  runner: WorkflowRunner;
 }
 
 export type RouteHandler = (ctx: RouteContext) => RouteResult;
 
 export interface RouteDefinition {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Path below /api/v3; `{name}` is one segment, `{name+}` the rest of the path. */
   pattern: string;
   /** `jwt`: the App's JWT; `token`: an installation token or a PAT. */
@@ -53,6 +60,20 @@ export function errorResult(status: number, message: string): RouteResult {
 }
 
 export const notFound = (): RouteResult => errorResult(404, 'Not Found');
+
+/** GitHub's 422 for a request body it cannot accept. */
+export function validationFailed(message: string): RouteResult {
+  return errorResult(422, message);
+}
+
+/** The login acting for the caller: the PAT's user, else the site admin (the simulator has no bot users). */
+export function actorLogin(ctx: RouteContext): string {
+  return ctx.principal.kind === 'pat' ? ctx.principal.user.login : ADMIN_LOGIN;
+}
+
+export function bodyObject(ctx: RouteContext): Record<string, unknown> {
+  return ctx.body !== null && typeof ctx.body === 'object' && !Array.isArray(ctx.body) ? (ctx.body as Record<string, unknown>) : {};
+}
 
 export function canSeeOrg(principal: Principal, login: string): boolean {
   if (principal.kind === 'installation') return principal.orgLogin.toLowerCase() === login.toLowerCase();

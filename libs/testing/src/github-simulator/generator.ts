@@ -162,7 +162,7 @@ export function generateRepoData(options: ResolvedOptions, repo: RepoRecord, org
   files.set('README.md', `# ${repo.name}\n\n${repo.description}.\n`);
   const empty: RepoData = {
     pulls: [], issues: [], releases: [], tags: [], workflows: [], runs: [], environments: [], deployments: [],
-    dependabotAlerts: [], codeScanningAlerts: [], secretScanningAlerts: [], files,
+    dependabotAlerts: [], codeScanningAlerts: [], secretScanningAlerts: [], checkRuns: [], files,
     branches: [{ name: repo.defaultBranch, sha: rng.sha(), protection: null }],
   };
   if (repo.name === ORG_CONFIG_REPO) {

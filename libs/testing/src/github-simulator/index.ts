@@ -1,4 +1,9 @@
-export { GithubSimulator } from './simulator';
+export { GithubSimulator, MUTATION_NAMES } from './simulator';
+export type { MutationName } from './simulator';
+export type { DeliveryRecord, WebhookTarget } from './webhooks/deliverer';
+export type { PushResult } from './mutations';
+export { WebhookReceiver } from './webhooks/receiver';
+export type { ReceivedWebhook } from './webhooks/receiver';
 export type { FaultInjection, SimulatorInstallation, SimulatorStats } from './simulator';
 export type { SimulatorOptions } from './options';
 export { SimulatorState } from './state';

@@ -15,9 +15,17 @@ export interface SimulatorOptions {
    * Default: the start time, truncated to the UTC day.
    */
   dataAnchor?: Date;
+  /** The App's webhook: every event is POSTed here (also `configureWebhook()` at run time). */
+  webhook?: { url: string; secret: string };
+  /** How long a webhook delivery may take before it is logged as failed (GitHub: 10 s). */
+  webhookTimeoutMs?: number;
+  /** How long a dispatched workflow run stays in each of `queued` and `in_progress`. */
+  runStepMs?: number;
+  /** Whether `return_run_details: true` on a workflow dispatch answers 200 with the run (newer GitHub) or 204. */
+  supportsReturnRunDetails?: boolean;
 }
 
-export type ResolvedOptions = Required<Omit<SimulatorOptions, 'dataAnchor'>> & { dataAnchorMs: number };
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'dataAnchor' | 'webhook'>> & { dataAnchorMs: number; webhook?: { url: string; secret: string } };
 
 const DAY_MS = 86_400_000;
 
@@ -32,5 +40,9 @@ export function resolveOptions(options: SimulatorOptions, nowMs: number): Resolv
     latencyMs: options.latencyMs ?? 0,
     appId: options.appId ?? 1,
     dataAnchorMs: options.dataAnchor?.getTime() ?? Math.floor(nowMs / DAY_MS) * DAY_MS,
+    webhook: options.webhook,
+    webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
+    runStepMs: options.runStepMs ?? 200,
+    supportsReturnRunDetails: options.supportsReturnRunDetails ?? true,
   };
 }

@@ -36,6 +36,19 @@ export function blobSha(content: string): string {
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
+/** The descriptions GitHub gives the labels every new repository starts with. */
+const DEFAULT_LABEL_DESCRIPTIONS: Record<string, string> = {
+  bug: "Something isn't working",
+  documentation: 'Improvements or additions to documentation',
+  duplicate: 'This issue or pull request already exists',
+  enhancement: 'New feature or request',
+  'good first issue': 'Good for newcomers',
+  'help wanted': 'Extra attention is needed',
+  invalid: "This doesn't seem right",
+  question: 'Further information is requested',
+  wontfix: 'This will not be worked on',
+};
+
 const PERMISSION_ORDER: RepoPermission[] = ['pull', 'triage', 'push', 'maintain', 'admin'];
 
 export function permissionsObject(permission: RepoPermission): Record<string, boolean> {
@@ -103,7 +116,7 @@ export class Renderer {
       following: 0,
       created_at: user.createdAt,
       updated_at: user.createdAt,
-      ...(includePrivate ? { private_gists: 0, total_private_repos: 0, owned_private_repos: 0, two_factor_authentication: true } : {}),
+      ...(includePrivate ? { private_gists: 0, total_private_repos: 0, owned_private_repos: 0, two_factor_authentication: true, collaborators: 0, disk_usage: 0 } : {}),
     };
   }
 
@@ -192,6 +205,7 @@ export class Renderer {
       visibility: repo.visibility,
       is_template: false,
       default_branch: repo.defaultBranch,
+      has_discussions: false,
       custom_properties: repo.customProperties,
       permissions: permissionsObject(permission),
     });
@@ -209,8 +223,8 @@ export class Renderer {
       url: `${this.apiBase}/repos/${repo.fullName}/labels/${encodeURIComponent(label.name)}`,
       name: label.name,
       color: label.color,
-      default: label.name === 'bug' || label.name === 'enhancement',
-      description: null,
+      default: label.name in DEFAULT_LABEL_DESCRIPTIONS,
+      description: DEFAULT_LABEL_DESCRIPTIONS[label.name] ?? null,
     };
   }
 
@@ -251,6 +265,7 @@ export class Renderer {
       draft: pull.draft,
       merged: pull.merged,
       merged_by: pull.merged ? user : null,
+      auto_merge: null,
       comments: pull.comments,
       commits: pull.commits,
       additions: pull.additions,
@@ -375,6 +390,9 @@ export class Renderer {
           comment_count: 0,
         },
         url: `${api}/commits/${branch.sha}`,
+        comments_url: `${api}/commits/${branch.sha}/comments`,
+        author: null,
+        committer: null,
         html_url: `${this.webBase}/${repo.fullName}/commit/${branch.sha}`,
         parents: [],
       },
@@ -513,6 +531,7 @@ export class Renderer {
       permission: permission ?? 'pull',
       ...(permission ? { permissions: permissionsObject(permission) } : {}),
       parent: null,
+      type: 'organization',
     });
   }
 
@@ -555,7 +574,7 @@ export class Renderer {
         description: `${alert.summary} in ${alert.packageName}`,
         vulnerabilities: [vulnerability],
         severity: alert.severity,
-        cvss: { vector_string: null, score: null },
+        cvss: { vector_string: null, score: 0 },
         cwes: [],
         identifiers: [{ type: 'GHSA', value: alert.ghsaId }, { type: 'CVE', value: alert.cveId }],
         references: [],
@@ -589,7 +608,7 @@ export class Renderer {
       dismissed_comment: null,
       rule: { id: alert.ruleId, severity: alert.severity, security_severity_level: alert.securitySeverity, description: alert.ruleDescription, name: alert.ruleId, tags: ['security'] },
       tool: { name: 'CodeQL', guid: null, version: '2.19.0' },
-      most_recent_instance: { ref: `refs/heads/${repo.defaultBranch}`, analysis_key: '.github/workflows/codeql.yml:analyze', environment: '{}', category: '.github/workflows/codeql.yml:analyze', state: alert.state, commit_sha: null, message: { text: alert.ruleDescription }, location: { path: alert.path, start_line: 10, end_line: 10, start_column: 1, end_column: 20 }, classifications: [] },
+      most_recent_instance: { ref: `refs/heads/${repo.defaultBranch}`, analysis_key: '.github/workflows/codeql.yml:analyze', environment: '{}', category: '.github/workflows/codeql.yml:analyze', state: alert.state, commit_sha: this.state.repoData(repo).branches[0]?.sha ?? '', message: { text: alert.ruleDescription }, location: { path: alert.path, start_line: 10, end_line: 10, start_column: 1, end_column: 20 }, classifications: [] },
     });
   }
 

@@ -2,6 +2,10 @@ import { RouteDefinition } from './context';
 import { actionRoutes } from './routes/actions';
 import { alertRoutes } from './routes/alerts';
 import { appRoutes } from './routes/app';
+import { checkRunRoutes } from './routes/check-runs';
+import { deliveryRoutes } from './routes/deliveries';
+import { dispatchRoutes } from './routes/dispatch';
+import { hookRoutes } from './routes/hooks';
 import { deploymentRoutes } from './routes/deployments';
 import { orgRoutes } from './routes/orgs';
 import { pullRoutes } from './routes/pulls';
@@ -94,5 +98,5 @@ function matchSegments(route: CompiledRoute, parts: string[]): Record<string, st
 }
 
 export function allRoutes(): RouteDefinition[] {
-  return [...appRoutes, ...orgRoutes, ...repoRoutes, ...pullRoutes, ...refRoutes, ...actionRoutes, ...deploymentRoutes, ...alertRoutes];
+  return [...appRoutes, ...deliveryRoutes, ...hookRoutes, ...orgRoutes, ...repoRoutes, ...pullRoutes, ...refRoutes, ...actionRoutes, ...dispatchRoutes, ...checkRunRoutes, ...deploymentRoutes, ...alertRoutes];
 }

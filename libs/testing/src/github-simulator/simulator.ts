@@ -9,7 +9,12 @@ import { resolveOptions, ResolvedOptions, SimulatorOptions } from './options';
 import { rateLimitHeaders, RateLimiter, RateLimitStatus } from './rate-limit';
 import { Renderer } from './render';
 import { Router } from './router';
-import { SimulatorState } from './state';
+import { ContentMutations } from './mutations';
+import { ensureUser, OrgMutations } from './org-mutations';
+import { RunConclusion, SimulatorState } from './state';
+import { DeliveryRecord, WebhookDeliverer, WebhookTarget } from './webhooks/deliverer';
+import { EventSender } from './webhooks/payloads';
+import { WorkflowRunner } from './workflow-runner';
 
 export interface SimulatorStats {
   requests: number;
@@ -30,6 +35,15 @@ export interface SimulatorInstallation {
 }
 
 const API_PREFIX = '/api/v3';
+const MUTATION_PREFIX = '/_simulator/mutations/';
+
+/** The mutations `POST /_simulator/mutations/{name}` runs, with the JSON body's `args` (or the body as an array). */
+export const MUTATION_NAMES = [
+  'openPullRequest', 'editPullRequest', 'closePullRequest', 'mergePullRequest', 'push', 'createBranch', 'deleteBranch', 'createTag',
+  'createRelease', 'deleteRelease', 'openIssue', 'closeIssue', 'labelIssue', 'deleteIssue', 'createRepository', 'archiveRepository',
+  'unarchiveRepository', 'renameRepository', 'deleteRepository', 'addMember', 'removeMember', 'createTeam', 'deleteTeam', 'setWorkflowOutcome',
+] as const;
+export type MutationName = (typeof MUTATION_NAMES)[number];
 const JWT_ERROR = 'A JSON web token could not be decoded';
 const BASE_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
@@ -57,6 +71,11 @@ export class GithubSimulator {
   private secondary = { remaining: 0, retryAfterSeconds: 0 };
   private counters: SimulatorStats = { requests: 0, notModified: 0, byRoute: {} };
   private requestSequence = 0;
+  private readonly webhooks: WebhookDeliverer;
+  private readonly events: EventSender;
+  private readonly runner: WorkflowRunner;
+  private readonly content: ContentMutations;
+  private readonly orgs: OrgMutations;
 
   private constructor(
     private readonly server: Server,
@@ -72,6 +91,12 @@ export class GithubSimulator {
     this.appId = options.appId;
     this.state = state;
     this.limiter = new RateLimiter(clock, options.rateLimit.limit, options.rateLimit.windowSeconds);
+    this.webhooks = new WebhookDeliverer(state, clock, options.appId, options.webhookTimeoutMs, options.webhook);
+    this.events = new EventSender(state, this.webhooks, () => new Renderer(this.apiUrl, this.url, this.state));
+    this.runner = new WorkflowRunner(state, clock, this.events, options.runStepMs);
+    const deps = { state, clock, events: this.events };
+    this.content = new ContentMutations(deps);
+    this.orgs = new OrgMutations(deps);
   }
 
   static async start(options: SimulatorOptions & { port?: number } = {}): Promise<GithubSimulator> {
@@ -102,13 +127,133 @@ export class GithubSimulator {
 
   /** A personal access token that sees every organization (the user is created when unknown). */
   createPersonalAccessToken(login: string = ADMIN_LOGIN): string {
-    let user = this.state.user(login);
-    if (!user) {
-      const id = Math.max(0, ...[...this.state.users.values()].map((candidate) => candidate.id)) + 1;
-      user = { id, login, name: login, email: `${login}@example.com`, createdAt: new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), siteAdmin: false };
-      this.state.addUser(user);
-    }
-    return this.auth.issuePersonalToken(user);
+    return this.auth.issuePersonalToken(ensureUser({ state: this.state, clock: this.clock }, login));
+  }
+
+  /** Sets (or, with undefined, removes) the App's webhook URL and secret. */
+  configureWebhook(target: WebhookTarget | undefined): void {
+    this.webhooks.configure(target);
+  }
+
+  /** Every webhook delivery attempt (App and organization hooks), oldest first. */
+  deliveries(): DeliveryRecord[] {
+    return this.webhooks.deliveries();
+  }
+
+  /** Resolves with the log once at least `count` deliveries were attempted; rejects after `timeoutMs`. */
+  waitForDeliveries(count: number, timeoutMs?: number): Promise<DeliveryRecord[]> {
+    return this.webhooks.waitForDeliveries(count, timeoutMs);
+  }
+
+  /** Resolves when no webhook delivery is in flight. */
+  webhooksIdle(): Promise<void> {
+    return this.webhooks.idle();
+  }
+
+  /** The conclusion of a workflow's next dispatched runs (`success` by default); `workflow` is its file name or path. */
+  setWorkflowOutcome(owner: string, repo: string, workflow: string, conclusion: Exclude<RunConclusion, null>): void {
+    const record = this.state.repo(owner, repo);
+    if (!record) throw new Error(`Repository ${owner}/${repo} not found`);
+    this.runner.setOutcome(record, workflow, conclusion);
+  }
+
+  openPullRequest(...args: Parameters<ContentMutations['openPullRequest']>): ReturnType<ContentMutations['openPullRequest']> {
+    return this.content.openPullRequest(...args);
+  }
+
+  editPullRequest(...args: Parameters<ContentMutations['editPullRequest']>): ReturnType<ContentMutations['editPullRequest']> {
+    return this.content.editPullRequest(...args);
+  }
+
+  closePullRequest(...args: Parameters<ContentMutations['closePullRequest']>): ReturnType<ContentMutations['closePullRequest']> {
+    return this.content.closePullRequest(...args);
+  }
+
+  mergePullRequest(...args: Parameters<ContentMutations['mergePullRequest']>): ReturnType<ContentMutations['mergePullRequest']> {
+    return this.content.mergePullRequest(...args);
+  }
+
+  push(...args: Parameters<ContentMutations['push']>): ReturnType<ContentMutations['push']> {
+    return this.content.push(...args);
+  }
+
+  createBranch(...args: Parameters<ContentMutations['createBranch']>): ReturnType<ContentMutations['createBranch']> {
+    return this.content.createBranch(...args);
+  }
+
+  deleteBranch(...args: Parameters<ContentMutations['deleteBranch']>): ReturnType<ContentMutations['deleteBranch']> {
+    return this.content.deleteBranch(...args);
+  }
+
+  createTag(...args: Parameters<ContentMutations['createTag']>): ReturnType<ContentMutations['createTag']> {
+    return this.content.createTag(...args);
+  }
+
+  createRelease(...args: Parameters<ContentMutations['createRelease']>): ReturnType<ContentMutations['createRelease']> {
+    return this.content.createRelease(...args);
+  }
+
+  deleteRelease(...args: Parameters<ContentMutations['deleteRelease']>): ReturnType<ContentMutations['deleteRelease']> {
+    return this.content.deleteRelease(...args);
+  }
+
+  openIssue(...args: Parameters<ContentMutations['openIssue']>): ReturnType<ContentMutations['openIssue']> {
+    return this.content.openIssue(...args);
+  }
+
+  closeIssue(...args: Parameters<ContentMutations['closeIssue']>): ReturnType<ContentMutations['closeIssue']> {
+    return this.content.closeIssue(...args);
+  }
+
+  labelIssue(...args: Parameters<ContentMutations['labelIssue']>): ReturnType<ContentMutations['labelIssue']> {
+    return this.content.labelIssue(...args);
+  }
+
+  deleteIssue(...args: Parameters<ContentMutations['deleteIssue']>): ReturnType<ContentMutations['deleteIssue']> {
+    return this.content.deleteIssue(...args);
+  }
+
+  createRepository(...args: Parameters<OrgMutations['createRepository']>): ReturnType<OrgMutations['createRepository']> {
+    return this.orgs.createRepository(...args);
+  }
+
+  archiveRepository(...args: Parameters<OrgMutations['archiveRepository']>): ReturnType<OrgMutations['archiveRepository']> {
+    return this.orgs.archiveRepository(...args);
+  }
+
+  unarchiveRepository(...args: Parameters<OrgMutations['unarchiveRepository']>): ReturnType<OrgMutations['unarchiveRepository']> {
+    return this.orgs.unarchiveRepository(...args);
+  }
+
+  renameRepository(...args: Parameters<OrgMutations['renameRepository']>): ReturnType<OrgMutations['renameRepository']> {
+    return this.orgs.renameRepository(...args);
+  }
+
+  deleteRepository(...args: Parameters<OrgMutations['deleteRepository']>): ReturnType<OrgMutations['deleteRepository']> {
+    return this.orgs.deleteRepository(...args);
+  }
+
+  addMember(...args: Parameters<OrgMutations['addMember']>): ReturnType<OrgMutations['addMember']> {
+    return this.orgs.addMember(...args);
+  }
+
+  removeMember(...args: Parameters<OrgMutations['removeMember']>): ReturnType<OrgMutations['removeMember']> {
+    return this.orgs.removeMember(...args);
+  }
+
+  createTeam(...args: Parameters<OrgMutations['createTeam']>): ReturnType<OrgMutations['createTeam']> {
+    return this.orgs.createTeam(...args);
+  }
+
+  deleteTeam(...args: Parameters<OrgMutations['deleteTeam']>): ReturnType<OrgMutations['deleteTeam']> {
+    return this.orgs.deleteTeam(...args);
+  }
+
+  /** Runs a mutation by name with untyped arguments (the HTTP form); throws on an unknown name or bad arguments. */
+  mutate(name: string, args: unknown[]): unknown {
+    if (!(MUTATION_NAMES as readonly string[]).includes(name)) throw new Error(`Unknown mutation ${name}`);
+    const method = (this as unknown as Record<string, (...values: unknown[]) => unknown>)[name];
+    return method.apply(this, args);
   }
 
   stats(): SimulatorStats {
@@ -150,6 +295,7 @@ export class GithubSimulator {
   }
 
   async close(): Promise<void> {
+    this.runner.close();
     await new Promise<void>((resolve, reject) => {
       this.server.close((error) => (error ? reject(error) : resolve()));
       this.server.closeAllConnections();
@@ -178,6 +324,7 @@ export class GithubSimulator {
     const target = req.url ?? '/';
     const requestUrl = new URL(target, this.url);
     const path = requestUrl.pathname;
+    if (path.startsWith(MUTATION_PREFIX)) return this.runMutation(res, method, path.slice(MUTATION_PREFIX.length), rawBody);
     const match = path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) ? this.router.match(method, path.slice(API_PREFIX.length)) : undefined;
     const routeKey = match ? `${method} ${match.definition.pattern}` : `${method} (unmatched)`;
     this.counters.byRoute[routeKey] = (this.counters.byRoute[routeKey] ?? 0) + 1;
@@ -227,6 +374,9 @@ export class GithubSimulator {
       clock: this.clock,
       options: this.options,
       rateLimit: before,
+      webhooks: this.webhooks,
+      events: this.events,
+      runner: this.runner,
     };
     const result = match.definition.handler(ctx);
     const body = result.body === undefined ? '' : JSON.stringify(result.body);
@@ -244,6 +394,21 @@ export class GithubSimulator {
     }
     const status = match.definition.free ? before : this.limiter.consume(key);
     this.sendBody(res, result, body, rateLimitHeaders(status));
+  }
+
+  private runMutation(res: ServerResponse, method: string, name: string, rawBody: string): void {
+    if (method !== 'POST') return this.send(res, errorResult(405, 'Use POST'), {});
+    const body = parseBody(rawBody);
+    const args = Array.isArray(body) ? body : body !== null && typeof body === 'object' && Array.isArray((body as { args?: unknown }).args) ? (body as { args: unknown[] }).args : undefined;
+    if (!args) return this.send(res, errorResult(400, 'The body must be a JSON array of arguments or {"args": [...]}'), {});
+    if (!(MUTATION_NAMES as readonly string[]).includes(decodeURIComponent(name))) return this.send(res, errorResult(404, `Unknown mutation ${name}; known: ${MUTATION_NAMES.join(', ')}`), {});
+    let result: unknown;
+    try {
+      result = this.mutate(decodeURIComponent(name), args);
+    } catch (error) {
+      return this.send(res, errorResult(422, error instanceof Error ? error.message : String(error)), {});
+    }
+    this.send(res, { status: 200, body: result ?? {} }, {});
   }
 
   private rateLimitKey(principal: Principal): { key: string; label: string } {

@@ -248,6 +248,32 @@ export interface SecretScanningAlertRecord {
   updatedAt: string;
 }
 
+export interface CheckRunRecord {
+  id: number;
+  name: string;
+  headSha: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: 'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required' | null;
+  externalId: string;
+  detailsUrl: string | null;
+  startedAt: string;
+  completedAt: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+}
+
+export interface OrgHookRecord {
+  id: number;
+  orgLogin: string;
+  url: string;
+  secret: string | null;
+  contentType: 'json' | 'form';
+  insecureSsl: '0' | '1';
+  events: string[];
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
 /** Everything inside one repository, generated on first use (deterministically) and kept. */
 export interface RepoData {
   /** By number, ascending. */
@@ -264,6 +290,8 @@ export interface RepoData {
   dependabotAlerts: DependabotAlertRecord[];
   codeScanningAlerts: CodeScanningAlertRecord[];
   secretScanningAlerts: SecretScanningAlertRecord[];
+  /** Created through the API only; newest last. */
+  checkRuns: CheckRunRecord[];
   /** Path → UTF-8 text; every branch holds the same files. */
   files: Map<string, string>;
 }
@@ -277,6 +305,9 @@ export class SimulatorState {
   private readonly reposByFullName = new Map<string, RepoRecord>();
   private readonly orgsByLogin = new Map<string, OrgRecord>();
   private readonly dataByRepoId = new Map<number, RepoData>();
+  readonly orgHooks: OrgHookRecord[] = [];
+  /** Ids of records created at run time, above every generated id. */
+  private idSequence = 90_000_000_000;
 
   constructor(private readonly generateRepoData: (repo: RepoRecord) => RepoData) {}
 
@@ -303,6 +334,36 @@ export class SimulatorState {
 
   repo(owner: string, name: string): RepoRecord | undefined {
     return this.reposByFullName.get(`${owner}/${name}`.toLowerCase());
+  }
+
+  nextId(): number {
+    this.idSequence += 1;
+    return this.idSequence;
+  }
+
+  /** Adds a repository created at run time (its contents given, not generated) to its organization. */
+  addRepository(org: OrgRecord, repo: RepoRecord, data: RepoData): void {
+    org.repos.push(repo);
+    org.repos.sort((a, b) => (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0));
+    this.reposById.set(repo.id, repo);
+    this.reposByFullName.set(repo.fullName.toLowerCase(), repo);
+    this.dataByRepoId.set(repo.id, data);
+  }
+
+  removeRepository(repo: RepoRecord): void {
+    const org = this.organization(repo.ownerLogin);
+    if (org) org.repos.splice(org.repos.indexOf(repo), 1);
+    this.reposById.delete(repo.id);
+    this.reposByFullName.delete(repo.fullName.toLowerCase());
+  }
+
+  renameRepository(repo: RepoRecord, name: string): void {
+    this.reposByFullName.delete(repo.fullName.toLowerCase());
+    repo.name = name;
+    repo.fullName = `${repo.ownerLogin}/${name}`;
+    this.reposByFullName.set(repo.fullName.toLowerCase(), repo);
+    const org = this.organization(repo.ownerLogin);
+    org?.repos.sort((a, b) => (a.fullName < b.fullName ? -1 : a.fullName > b.fullName ? 1 : 0));
   }
 
   repoData(repo: RepoRecord): RepoData {

@@ -1,29 +1,34 @@
-import { errorResult, json, notFound, RouteDefinition, visibleOrg } from '../context';
+import { errorResult, json, notFound, RouteContext, RouteDefinition, visibleOrg } from '../context';
+import { JsonObject } from '../templates';
 import { paginate, pageOf, linkHeader } from '../pagination';
 import { isoSeconds } from '../generator';
+
+/** The App as `GET /app` (and a check run's `app`) shows it. */
+export function appObject(ctx: RouteContext): JsonObject {
+  return {
+    id: ctx.options.appId,
+    slug: 'glint-sim',
+    client_id: `Iv1.sim${ctx.options.appId}`,
+    node_id: Buffer.from(`03:App${ctx.options.appId}`).toString('base64'),
+    owner: ctx.render.account(ctx.state.organizations[0]?.login ?? 'sim-admin'),
+    name: 'Glint Sim',
+    description: 'The GitHub App of the GitHub simulator',
+    external_url: ctx.render.webBase,
+    html_url: `${ctx.render.webBase}/github-apps/glint-sim`,
+    created_at: isoSeconds(ctx.options.dataAnchorMs - 400 * 86_400_000),
+    updated_at: isoSeconds(ctx.options.dataAnchorMs - 400 * 86_400_000),
+    permissions: { metadata: 'read', contents: 'read', pull_requests: 'read', issues: 'read', actions: 'write', checks: 'write' },
+    events: ['push', 'pull_request', 'issues', 'repository'],
+    installations_count: ctx.state.installations.length,
+  };
+}
 
 export const appRoutes: RouteDefinition[] = [
   {
     method: 'GET',
     pattern: '/app',
     auth: 'jwt',
-    handler: (ctx) =>
-      json({
-        id: ctx.options.appId,
-        slug: 'glint-sim',
-        client_id: `Iv1.sim${ctx.options.appId}`,
-        node_id: Buffer.from(`03:App${ctx.options.appId}`).toString('base64'),
-        owner: ctx.render.account(ctx.state.organizations[0]?.login ?? 'sim-admin'),
-        name: 'Glint Sim',
-        description: 'The GitHub App of the GitHub simulator',
-        external_url: ctx.render.webBase,
-        html_url: `${ctx.render.webBase}/github-apps/glint-sim`,
-        created_at: isoSeconds(ctx.options.dataAnchorMs - 400 * 86_400_000),
-        updated_at: isoSeconds(ctx.options.dataAnchorMs - 400 * 86_400_000),
-        permissions: { metadata: 'read', contents: 'read', pull_requests: 'read', issues: 'read', actions: 'write' },
-        events: ['push', 'pull_request', 'issues', 'repository'],
-        installations_count: ctx.state.installations.length,
-      }),
+    handler: (ctx) => json(appObject(ctx)),
   },
   {
     method: 'GET',
@@ -81,7 +86,8 @@ export const appRoutes: RouteDefinition[] = [
     free: true,
     handler: (ctx) => {
       const core = { limit: ctx.rateLimit.limit, remaining: ctx.rateLimit.remaining, used: ctx.rateLimit.used, reset: ctx.rateLimit.resetEpochSeconds, resource: 'core' };
-      return json({ resources: { core }, rate: core });
+      const fixed = (limit: number, resource: string) => ({ limit, remaining: limit, used: 0, reset: ctx.rateLimit.resetEpochSeconds, resource });
+      return json({ resources: { core, search: fixed(30, 'search'), graphql: fixed(5000, 'graphql'), integration_manifest: fixed(5000, 'integration_manifest') }, rate: core });
     },
   },
 ];

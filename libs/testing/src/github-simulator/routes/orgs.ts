@@ -104,7 +104,7 @@ export const orgRoutes: RouteDefinition[] = [
     handler: (ctx) => {
       const org = visibleOrg(ctx, ctx.params.org);
       const team = org?.teams.find((candidate) => candidate.slug === ctx.params.slug);
-      return org && team ? json({ ...ctx.render.team(org, team), members_count: team.memberLogins.length, repos_count: org.repos.filter((repo) => repo.teams.some((entry) => entry.slug === team.slug)).length, organization: ctx.render.orgFull(org) }) : notFound();
+      return org && team ? json({ ...ctx.render.team(org, team), members_count: team.memberLogins.length, repos_count: org.repos.filter((repo) => repo.teams.some((entry) => entry.slug === team.slug)).length, created_at: org.createdAt, updated_at: org.createdAt, organization: ctx.render.orgFull(org) }) : notFound();
     },
   },
   {

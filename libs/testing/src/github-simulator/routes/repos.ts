@@ -80,6 +80,11 @@ function contents(ctx: RouteContext, rawPath: string): ReturnType<RouteDefinitio
   return json(entries);
 }
 
+function fullRepository(ctx: RouteContext, repo: RepoRecord): JsonObject {
+  const org = ctx.state.organization(repo.ownerLogin);
+  return { ...ctx.render.repo(repo), organization: org ? ctx.render.account(org.login) : null, network_count: 0, subscribers_count: 0 };
+}
+
 export const repoRoutes: RouteDefinition[] = [
   {
     method: 'GET',
@@ -88,8 +93,7 @@ export const repoRoutes: RouteDefinition[] = [
     handler: (ctx) => {
       const repo = visibleRepo(ctx);
       if (!repo) return notFound();
-      const org = ctx.state.organization(repo.ownerLogin);
-      return json({ ...ctx.render.repo(repo), organization: org ? ctx.render.account(org.login) : null, network_count: 0, subscribers_count: 0 });
+      return json(fullRepository(ctx, repo));
     },
   },
   {
@@ -101,7 +105,7 @@ export const repoRoutes: RouteDefinition[] = [
       if (!repo) return notFound();
       ctx.params.owner = repo.ownerLogin;
       ctx.params.repo = repo.name;
-      return visibleRepo(ctx) ? json(ctx.render.repo(repo)) : notFound();
+      return visibleRepo(ctx) ? json(fullRepository(ctx, repo)) : notFound();
     },
   },
   {

@@ -1,0 +1,111 @@
+import { GithubSimulator } from './index';
+import { appJwt, call, expectExampleShape, Item } from './test-helpers.spec-helper';
+import { WebhookReceiver } from './webhooks/receiver';
+
+describe('GithubSimulator workflow dispatch and check runs', () => {
+  let sim: GithubSimulator;
+  let receiver: WebhookReceiver;
+  let token: string;
+  let repo: string;
+
+  const dispatch = (workflow: string, body: unknown, target = repo): ReturnType<typeof call> => call(sim, `/repos/acme/${target}/actions/workflows/${workflow}/dispatches`, token, { method: 'POST', body });
+
+  beforeEach(async () => {
+    receiver = await WebhookReceiver.start();
+    sim = await GithubSimulator.start({ seed: 6, reposPerOrg: 2, runStepMs: 50, webhook: { url: receiver.url, secret: receiver.secret } });
+    const minted = await call(sim, `/app/installations/${sim.installations()[0].id}/access_tokens`, await appJwt(sim), { method: 'POST' });
+    token = `token ${minted.json<{ token: string }>().token}`;
+    repo = sim.state.organization('acme')?.repos.find((candidate) => candidate.name !== '.github-private')?.name ?? '';
+  });
+  afterEach(async () => {
+    await sim.webhooksIdle();
+    await sim.close();
+    await receiver.close();
+  });
+
+  it('runs a dispatched workflow through requested, in_progress and completed, with workflow_run webhooks', async () => {
+    const startedAt = new Date(sim.now() - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const answer = await dispatch('ci.yml', { ref: 'main', inputs: { env: 'prod' } });
+    expect(answer.status).toBe(204);
+    expect(answer.text).toBe('');
+
+    const queued = await call(sim, `/repos/acme/${repo}/actions/runs?event=workflow_dispatch&created=>=${startedAt}`, token);
+    const runs = queued.json<{ total_count: number; workflow_runs: Item[] }>();
+    expect(runs.total_count).toBe(1);
+    expect(runs.workflow_runs[0]).toMatchObject({ event: 'workflow_dispatch', status: 'queued', conclusion: null, head_branch: 'main', path: '.github/workflows/ci.yml' });
+    const id = runs.workflow_runs[0].id;
+
+    const hooks = await receiver.waitFor(3);
+    expect(hooks.map((hook) => `${hook.event}.${hook.action ?? ''}`)).toEqual(['workflow_run.requested', 'workflow_run.in_progress', 'workflow_run.completed']);
+    expectExampleShape(hooks[0].payload, 'workflow_run', 'requested');
+    expect(hooks.map((hook) => (hook.payload.workflow_run as Item).status)).toEqual(['queued', 'in_progress', 'completed']);
+    expect(hooks[2].payload).toMatchObject({ workflow_run: { id, conclusion: 'success' }, workflow: { path: '.github/workflows/ci.yml' } });
+    expect((await call(sim, `/repos/acme/${repo}/actions/runs/${String(id)}`, token)).json()).toMatchObject({ status: 'completed', conclusion: 'success' });
+  });
+
+  it('returns the run when asked (return_run_details), and honours a configured failure outcome', async () => {
+    sim.setWorkflowOutcome('acme', repo, 'ci.yml', 'failure');
+    const answer = await dispatch('ci.yml', { ref: 'refs/heads/main', return_run_details: true });
+    expect(answer.status).toBe(200);
+    const details = answer.json<{ workflow_run_id: number; run_url: string; html_url: string }>();
+    expect(details.run_url).toBe(`${sim.apiUrl}/repos/acme/${repo}/actions/runs/${details.workflow_run_id}`);
+    expect(details.html_url).toBe(`${sim.url}/acme/${repo}/actions/runs/${details.workflow_run_id}`);
+    const hooks = await receiver.waitFor(3);
+    expect(hooks[2].payload).toMatchObject({ action: 'completed', workflow_run: { id: details.workflow_run_id, conclusion: 'failure' } });
+    expect((await call(sim, `/repos/acme/${repo}/actions/runs?status=failure&event=workflow_dispatch`, token)).json<{ workflow_runs: Item[] }>().workflow_runs[0]).toMatchObject({ id: details.workflow_run_id });
+  });
+
+  it('answers 204 for return_run_details when the server does not support it', async () => {
+    const older = await GithubSimulator.start({ seed: 6, reposPerOrg: 2, supportsReturnRunDetails: false, runStepMs: 10 });
+    try {
+      const pat = `token ${older.createPersonalAccessToken()}`;
+      const answer = await call(older, `/repos/acme/${repo}/actions/workflows/ci.yml/dispatches`, pat, { method: 'POST', body: { ref: 'main', return_run_details: true } });
+      expect(answer.status).toBe(204);
+    } finally {
+      await older.close();
+    }
+  });
+
+  it("answers 422 with GitHub's messages for too many inputs, an unknown ref and a workflow without workflow_dispatch", async () => {
+    const inputs = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`input${i}`, 'x']));
+    expect((await dispatch('ci.yml', { ref: 'main', inputs })).json()).toMatchObject({ message: 'you may only define up to 10 `inputs` for a `workflow_dispatch` event' });
+    const unknownRef = await dispatch('ci.yml', { ref: 'no-such-branch' });
+    expect(unknownRef.status).toBe(422);
+    expect(unknownRef.json()).toMatchObject({ message: 'No ref found for: no-such-branch' });
+    sim.push('acme', repo, { branch: 'main', files: { '.github/workflows/nightly.yml': 'name: Nightly\non:\n  schedule:\n    - cron: "0 3 * * *"\n' } });
+    const workflows = (await call(sim, `/repos/acme/${repo}/actions/workflows`, token)).json<{ workflows: Item[] }>().workflows;
+    expect(workflows.some((workflow) => workflow.name === 'Nightly')).toBe(true);
+    const noTrigger = await dispatch('nightly.yml', { ref: 'main' });
+    expect(noTrigger.status).toBe(422);
+    expect(noTrigger.json()).toMatchObject({ message: "Workflow does not have 'workflow_dispatch' trigger" });
+    expect((await dispatch('missing.yml', { ref: 'main' })).status).toBe(404);
+    expect((await dispatch('ci.yml', {})).status).toBe(422);
+  });
+
+  it('creates, updates and lists check runs, with check_run webhooks', async () => {
+    const record = sim.state.repo('acme', repo);
+    if (!record) throw new Error('no repository');
+    const sha = sim.state.repoData(record).branches[0].sha;
+    const created = await call(sim, `/repos/acme/${repo}/check-runs`, token, { method: 'POST', body: { name: 'glint', head_sha: sha, status: 'in_progress', external_id: 'run-1', output: { title: 'Checking', summary: 'Working' } } });
+    expect(created.status).toBe(201);
+    const run = created.json<Item>();
+    expect(run).toMatchObject({ name: 'glint', head_sha: sha, status: 'in_progress', conclusion: null, external_id: 'run-1', output: { title: 'Checking', summary: 'Working', annotations_count: 0 }, app: { id: sim.appId } });
+
+    const patched = await call(sim, `/repos/acme/${repo}/check-runs/${String(run.id)}`, token, { method: 'PATCH', body: { conclusion: 'failure', output: { title: 'Failed', summary: 'Two problems' } } });
+    expect(patched.json()).toMatchObject({ status: 'completed', conclusion: 'failure', completed_at: expect.any(String), output: { title: 'Failed' } });
+    expect((await call(sim, `/repos/acme/${repo}/check-runs/${String(run.id)}`, token, { method: 'PATCH', body: { status: 'bogus' } })).status).toBe(422);
+
+    await call(sim, `/repos/acme/${repo}/check-runs`, token, { method: 'POST', body: { name: 'glint', head_sha: sha, conclusion: 'success' } });
+    await call(sim, `/repos/acme/${repo}/check-runs`, token, { method: 'POST', body: { name: 'other', head_sha: sha } });
+    const latest = (await call(sim, `/repos/acme/${repo}/commits/main/check-runs`, token)).json<{ total_count: number; check_runs: Item[] }>();
+    expect(latest.total_count).toBe(2);
+    expect(latest.check_runs.map((candidate) => [candidate.name, candidate.conclusion])).toEqual([['other', null], ['glint', 'success']]);
+    const all = (await call(sim, `/repos/acme/${repo}/commits/${sha}/check-runs?filter=all&check_name=glint`, token)).json<{ total_count: number }>();
+    expect(all.total_count).toBe(2);
+    expect((await call(sim, `/repos/acme/${repo}/check-runs`, token, { method: 'POST', body: { name: 'x' } })).status).toBe(422);
+
+    const hooks = await receiver.waitFor(5);
+    expect(hooks.map((hook) => `${hook.event}.${hook.action ?? ''}`)).toEqual(['check_run.created', 'check_run.completed', 'check_run.created', 'check_run.completed', 'check_run.created']);
+    expectExampleShape(hooks[0].payload, 'check_run', 'created');
+  });
+});

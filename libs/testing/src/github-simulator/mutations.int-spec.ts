@@ -1,0 +1,204 @@
+import { GithubSimulator } from './index';
+import { call, expectExampleShape, Item } from './test-helpers.spec-helper';
+import { ReceivedWebhook, WebhookReceiver } from './webhooks/receiver';
+
+describe('GithubSimulator mutations', () => {
+  let sim: GithubSimulator;
+  let receiver: WebhookReceiver;
+  let pat: string;
+  let repo: string;
+
+  const get = async <T = Item>(path: string): Promise<T> => {
+    const answer = await call(sim, path, pat);
+    expect(answer.status).toBe(200);
+    return answer.json<T>();
+  };
+  /** Everything sent by `mutate`, as `event.action` (or `event`). */
+  const sent = async (mutate: () => unknown): Promise<ReceivedWebhook[]> => {
+    await sim.webhooksIdle();
+    receiver.clear();
+    mutate();
+    await sim.webhooksIdle();
+    return [...receiver.received];
+  };
+  const names = (hooks: ReceivedWebhook[]): string[] => hooks.map((hook) => (hook.action ? `${hook.event}.${hook.action}` : hook.event));
+
+  beforeEach(async () => {
+    receiver = await WebhookReceiver.start();
+    sim = await GithubSimulator.start({ seed: 4, reposPerOrg: 2, webhook: { url: receiver.url, secret: receiver.secret } });
+    pat = `token ${sim.createPersonalAccessToken()}`;
+    repo = sim.state.organization('acme')?.repos.find((candidate) => candidate.name !== '.github-private')?.name ?? '';
+  });
+  afterEach(async () => {
+    await sim.webhooksIdle();
+    await sim.close();
+    await receiver.close();
+  });
+
+  it('opens, edits, closes and merges pull requests', async () => {
+    const opened = await sent(() => sim.openPullRequest('acme', repo, { title: 'Feature', head: 'feature/x' }));
+    expect(names(opened)).toEqual(['pull_request.opened']);
+    expectExampleShape(opened[0].payload, 'pull_request', 'opened');
+    const number = opened[0].payload.number as number;
+    expect(await get(`/repos/acme/${repo}/pulls/${number}`)).toMatchObject({ title: 'Feature', state: 'open', head: { ref: 'feature/x' } });
+    expect(opened.every((hook) => hook.signatureValid)).toBe(true);
+
+    const edited = await sent(() => sim.editPullRequest('acme', repo, number, { title: 'Better feature' }));
+    expect(names(edited)).toEqual(['pull_request.edited']);
+    expect(edited[0].payload.changes).toEqual({ title: { from: 'Feature' } });
+    expect(await get(`/repos/acme/${repo}/pulls/${number}`)).toMatchObject({ title: 'Better feature' });
+
+    const closed = await sent(() => sim.closePullRequest('acme', repo, number));
+    expect(names(closed)).toEqual(['pull_request.closed']);
+    expect(closed[0].payload.pull_request).toMatchObject({ state: 'closed', merged: false });
+    expectExampleShape(closed[0].payload, 'pull_request', 'closed');
+
+    const other = sim.openPullRequest('acme', repo, { title: 'To merge' });
+    const mainBefore = await get<Item>(`/repos/acme/${repo}/branches/main`);
+    const merged = await sent(() => sim.mergePullRequest('acme', repo, other.number));
+    expect(names(merged)).toEqual(['pull_request.closed', 'push']);
+    expect(merged[0].payload.pull_request).toMatchObject({ merged: true, merge_commit_sha: other.mergeCommitSha });
+    expect(merged[1].payload).toMatchObject({ ref: 'refs/heads/main', before: (mainBefore.commit as Item).sha, after: other.mergeCommitSha });
+    expect(await get(`/repos/acme/${repo}/branches/main`)).toMatchObject({ commit: { sha: other.mergeCommitSha } });
+    expect((await get<Item[]>(`/repos/acme/${repo}/pulls?state=closed&per_page=100`)).some((pull) => pull.number === other.number && pull.merged_at !== null)).toBe(true);
+  });
+
+  it('pushes files: the push payload lists added, modified and removed paths, and the contents API follows', async () => {
+    const [push] = await sent(() => sim.push('acme', repo, { branch: 'main', files: { 'src/new.ts': 'export {};\n', 'README.md': '# changed\n' } }));
+    expectExampleShape(push.payload, 'push');
+    expect(push.payload).toMatchObject({ ref: 'refs/heads/main', created: false, deleted: false, forced: false, head_commit: { added: ['src/new.ts'], modified: ['README.md'], removed: [] } });
+    expect(push.payload.commits).toHaveLength(1);
+    expect(push.payload.before).not.toBe(push.payload.after);
+    const file = await get<{ content: string }>(`/repos/acme/${repo}/contents/src/new.ts`);
+    expect(Buffer.from(file.content, 'base64').toString('utf8')).toBe('export {};\n');
+    expect(await get(`/repos/acme/${repo}/branches/main`)).toMatchObject({ commit: { sha: push.payload.after } });
+
+    const [removal] = await sent(() => sim.push('acme', repo, { branch: 'main', files: { 'src/new.ts': null } }));
+    expect(removal.payload).toMatchObject({ before: push.payload.after, head_commit: { removed: ['src/new.ts'], added: [] } });
+    expect((await call(sim, `/repos/acme/${repo}/contents/src/new.ts`, pat)).status).toBe(404);
+    const tree = await get<{ tree: Item[] }>(`/repos/acme/${repo}/git/trees/main?recursive=1`);
+    expect(tree.tree.some((entry) => entry.path === 'src/new.ts')).toBe(false);
+
+    const newBranch = await sent(() => sim.push('acme', repo, { branch: 'topic', files: { 'a.txt': 'a' } }));
+    expect(names(newBranch)).toEqual(['create', 'push']);
+    expect(newBranch[1].payload).toMatchObject({ created: true, before: '0000000000000000000000000000000000000000' });
+  });
+
+  it('creates and deletes branches and tags, and creates and deletes releases', async () => {
+    const created = await sent(() => sim.createBranch('acme', repo, { name: 'release/2.x' }));
+    expect(names(created)).toEqual(['create', 'push']);
+    expectExampleShape(created[0].payload, 'create');
+    expect(created[0].payload).toMatchObject({ ref: 'release/2.x', ref_type: 'branch', master_branch: 'main' });
+    expect((await get<Item[]>(`/repos/acme/${repo}/branches?per_page=100`)).some((branch) => branch.name === 'release/2.x')).toBe(true);
+
+    const deleted = await sent(() => sim.deleteBranch('acme', repo, 'release/2.x'));
+    expect(names(deleted)).toEqual(['delete', 'push']);
+    expectExampleShape(deleted[0].payload, 'delete');
+    expect(deleted[1].payload).toMatchObject({ deleted: true, after: '0000000000000000000000000000000000000000' });
+    expect((await call(sim, `/repos/acme/${repo}/branches/release%2F2.x`, pat)).status).toBe(404);
+    expect(() => sim.deleteBranch('acme', repo, 'main')).toThrow(/default branch/);
+
+    const tag = await sent(() => sim.createTag('acme', repo, { name: 'v9.0.0' }));
+    expect(names(tag)).toEqual(['create', 'push']);
+    expect(tag[0].payload).toMatchObject({ ref: 'v9.0.0', ref_type: 'tag' });
+    expect(await get(`/repos/acme/${repo}/git/refs/tags/v9.0.0`)).toMatchObject({ ref: 'refs/tags/v9.0.0' });
+
+    const release = await sent(() => sim.createRelease('acme', repo, { tagName: 'v9.1.0', name: 'Nine one' }));
+    expect(names(release)).toEqual(['create', 'push', 'release.created', 'release.published', 'release.released']);
+    expectExampleShape(release[2].payload, 'release', 'created');
+    const id = (release[2].payload.release as Item).id as number;
+    expect(await get(`/repos/acme/${repo}/releases/latest`)).toMatchObject({ id, tag_name: 'v9.1.0', name: 'Nine one' });
+
+    const removed = await sent(() => sim.deleteRelease('acme', repo, id));
+    expect(names(removed)).toEqual(['release.deleted']);
+    expect((await call(sim, `/repos/acme/${repo}/releases/${id}`, pat)).status).toBe(404);
+  });
+
+  it('opens, labels, closes and deletes issues', async () => {
+    const [opened] = await sent(() => sim.openIssue('acme', repo, { title: 'Broken', labels: ['bug'] }));
+    expect(opened.event).toBe('issues');
+    expectExampleShape(opened.payload, 'issues', 'opened');
+    const number = (opened.payload.issue as Item).number as number;
+    expect(await get(`/repos/acme/${repo}/issues/${number}`)).toMatchObject({ title: 'Broken', state: 'open', labels: [{ name: 'bug' }] });
+
+    const [labeled] = await sent(() => sim.labelIssue('acme', repo, number, 'urgent'));
+    expect(labeled.payload).toMatchObject({ action: 'labeled', label: { name: 'urgent' } });
+    expectExampleShape(labeled.payload, 'issues', 'labeled');
+    const [closed] = await sent(() => sim.closeIssue('acme', repo, number, { reason: 'not_planned' }));
+    expect(closed.payload).toMatchObject({ action: 'closed', issue: { state: 'closed', state_reason: 'not_planned' } });
+    expect(await get(`/repos/acme/${repo}/issues/${number}`)).toMatchObject({ state: 'closed', labels: [{ name: 'bug' }, { name: 'urgent' }] });
+
+    const [deleted] = await sent(() => sim.deleteIssue('acme', repo, number));
+    expect(deleted.payload).toMatchObject({ action: 'deleted', issue: { number } });
+    expect((await call(sim, `/repos/acme/${repo}/issues/${number}`, pat)).status).toBe(404);
+
+    const pull = sim.openPullRequest('acme', repo, {});
+    const [pullLabeled] = await sent(() => sim.labelIssue('acme', repo, pull.number, 'bug'));
+    expect(pullLabeled).toMatchObject({ event: 'pull_request', action: 'labeled' });
+  });
+
+  it('creates, archives, unarchives, renames and deletes repositories', async () => {
+    const [created] = await sent(() => sim.createRepository('acme', { name: 'brand-new', visibility: 'public' }));
+    expectExampleShape(created.payload, 'repository', 'created');
+    expect(created.payload).toMatchObject({ action: 'created', repository: { full_name: 'acme/brand-new', private: false } });
+    expect(await get('/repos/acme/brand-new')).toMatchObject({ name: 'brand-new', archived: false });
+    expect((await get<Item[]>('/orgs/acme/repos?per_page=100')).some((candidate) => candidate.name === 'brand-new')).toBe(true);
+    expect(await get<Item[]>('/repos/acme/brand-new/pulls')).toEqual([]);
+
+    expect((await sent(() => sim.archiveRepository('acme', 'brand-new')))[0].payload).toMatchObject({ action: 'archived', repository: { archived: true } });
+    expect(await get('/repos/acme/brand-new')).toMatchObject({ archived: true });
+    expect((await sent(() => sim.unarchiveRepository('acme', 'brand-new')))[0].payload).toMatchObject({ action: 'unarchived', repository: { archived: false } });
+
+    const [renamed] = await sent(() => sim.renameRepository('acme', 'brand-new', 'renamed'));
+    expectExampleShape(renamed.payload, 'repository', 'renamed');
+    expect(renamed.payload).toMatchObject({ action: 'renamed', changes: { repository: { name: { from: 'brand-new' } } }, repository: { full_name: 'acme/renamed' } });
+    expect((await call(sim, '/repos/acme/brand-new', pat)).status).toBe(404);
+    const id = (await get<Item>('/repos/acme/renamed')).id;
+
+    const [deleted] = await sent(() => sim.deleteRepository('acme', 'renamed'));
+    expect(deleted.payload).toMatchObject({ action: 'deleted', repository: { id } });
+    expect((await call(sim, '/repos/acme/renamed', pat)).status).toBe(404);
+    expect((await call(sim, `/repositories/${String(id)}`, pat)).status).toBe(404);
+  });
+
+  it('adds and removes members (with team memberships), and creates and deletes teams', async () => {
+    const [team] = await sent(() => sim.createTeam('acme', { name: 'Site Reliability' }));
+    expectExampleShape(team.payload, 'team', 'created');
+    expect(team.payload).toMatchObject({ action: 'created', team: { slug: 'site-reliability', name: 'Site Reliability' } });
+    expect(await get('/orgs/acme/teams/site-reliability')).toMatchObject({ members_count: 0 });
+
+    const added = await sent(() => sim.addMember('acme', 'newcomer', { teams: ['site-reliability'] }));
+    expect(names(added)).toEqual(['organization.member_added', 'membership.added']);
+    expectExampleShape(added[0].payload, 'organization', 'member_added');
+    expectExampleShape(added[1].payload, 'membership', 'added');
+    expect(added[0].payload).toMatchObject({ membership: { user: { login: 'newcomer' }, role: 'member' } });
+    expect(added[1].payload).toMatchObject({ scope: 'team', member: { login: 'newcomer' }, team: { slug: 'site-reliability' } });
+    expect((await get<Item[]>('/orgs/acme/members?per_page=100')).map((member) => member.login)).toContain('newcomer');
+    expect((await get<Item[]>('/orgs/acme/teams/site-reliability/members')).map((member) => member.login)).toEqual(['newcomer']);
+
+    const removed = await sent(() => sim.removeMember('acme', 'newcomer'));
+    expect(names(removed)).toEqual(['membership.removed', 'organization.member_removed']);
+    expect((await get<Item[]>('/orgs/acme/members?per_page=100')).map((member) => member.login)).not.toContain('newcomer');
+    expect(await get<Item[]>('/orgs/acme/teams/site-reliability/members')).toEqual([]);
+
+    const [deleted] = await sent(() => sim.deleteTeam('acme', 'site-reliability'));
+    expect(deleted.payload).toMatchObject({ action: 'deleted', team: { slug: 'site-reliability' } });
+    expect((await call(sim, '/orgs/acme/teams/site-reliability', pat)).status).toBe(404);
+  });
+
+  it('runs mutations over HTTP at /_simulator/mutations/{name} without auth', async () => {
+    const post = (name: string, body: unknown): Promise<Response> => fetch(`${sim.url}/_simulator/mutations/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = await post('openIssue', { args: ['acme', repo, { title: 'Over HTTP' }] });
+    expect(answer.status).toBe(200);
+    const issue = (await answer.json()) as Item;
+    expect(issue).toMatchObject({ title: 'Over HTTP', state: 'open' });
+    expect(await get(`/repos/acme/${repo}/issues/${String(issue.number)}`)).toMatchObject({ title: 'Over HTTP' });
+    const [hook] = await receiver.waitFor(1);
+    expect(hook.payload).toMatchObject({ action: 'opened', issue: { title: 'Over HTTP' } });
+
+    expect((await post('closeIssue', ['acme', repo, issue.number])).status).toBe(200);
+    expect((await post('nope', [])).status).toBe(404);
+    expect((await post('closeIssue', ['acme', 'missing-repo', 1])).status).toBe(422);
+    expect((await post('closeIssue', { not: 'args' })).status).toBe(400);
+  });
+});
