@@ -215,6 +215,40 @@ describe('fetchers against the GitHub simulator, through the App client', () => 
     expect(folders).toEqual([expect.objectContaining({ folder: expect.objectContaining({ path: '.github' }), __repository: '.github-private' })]);
   });
 
+  it('applies the remaining selector options: run age, alert severity and ecosystem, hidden secrets, affiliation, task, team members, unparsed files', async () => {
+    const now = simulator.now();
+    const { items: recentRuns } = await all(fetchWorkflowRuns(context, { since: 30 }, now));
+    const cutoff = new Date(now - 30 * DAY).toISOString().slice(0, 10);
+    expect(recentRuns.every((run) => String(run['created_at']).slice(0, 10) >= cutoff)).toBe(true);
+    expect(recentRuns.length).toBeLessThan(data().reduce((sum, { data: content }) => sum + content.runs.length, 0));
+
+    const alerts = data().flatMap(({ data: content }) => content.dependabotAlerts);
+    const { severity, ecosystem } = alerts[0];
+    const { items: dependabot } = await all(fetchDependabotAlerts(context, { states: ['open', 'fixed', 'dismissed', 'auto_dismissed'], severity: [severity], ecosystems: [ecosystem] }));
+    expect(dependabot).toHaveLength(alerts.filter((alert) => alert.severity === severity && alert.ecosystem === ecosystem).length);
+
+    const codeAlerts = data().flatMap(({ data: content }) => content.codeScanningAlerts.filter((alert) => alert.state === 'open'));
+    const { items: bySeverity } = await all(fetchCodeScanningAlerts(context, { state: 'open', severity: codeAlerts[0].severity }));
+    expect(bySeverity).toHaveLength(codeAlerts.filter((alert) => alert.severity === codeAlerts[0].severity || alert.securitySeverity === codeAlerts[0].severity).length);
+
+    const { items: hidden } = await all(fetchSecretScanningAlerts(context, { state: 'all' }));
+    const { items: shown } = await all(fetchSecretScanningAlerts(context, { state: 'all', hideSecret: false }));
+    expect(hidden.every((alert) => alert['secret'] === undefined)).toBe(true);
+    expect(shown.every((alert) => typeof alert['secret'] === 'string')).toBe(true);
+
+    const { items: outside } = await all(fetchCollaborators(context, { affiliation: 'outside' }));
+    expect(outside).toHaveLength(repos().reduce((sum, repo) => sum + repo.collaborators.filter((collaborator) => collaborator.affiliation === 'outside').length, 0));
+
+    const { items: migrations } = await all(fetchDeployments(context, { task: 'deploy:migrations' }));
+    expect(migrations).toHaveLength(data().reduce((sum, { data: content }) => sum + content.deployments.filter((deployment) => deployment.task === 'deploy:migrations').length, 0));
+
+    const { items: teams } = await all(fetchTeams(context, { members: false }));
+    expect(teams.every((team) => team['members'] === undefined)).toBe(true);
+
+    const { items: raw } = await all(fetchFiles(context, { files: [{ path: '.github/port-app-config.yml', repos: [{ name: '.github-private' }], skipParsing: true }] }));
+    expect(typeof raw[0]['content']).toBe('string');
+  });
+
   it('never sees another installation’s organization', async () => {
     const other = simulator.state.organizations.find((candidate) => candidate.login !== organization);
     await expect(all(fetchOrganization({ ...context, organization: other?.login ?? 'x' }))).rejects.toMatchObject({ status: 404 });
