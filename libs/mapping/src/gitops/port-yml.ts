@@ -1,0 +1,82 @@
+import { LineCounter, parseDocument } from 'yaml';
+import type { ConfigProblem } from '../config/app-config.types';
+
+/** An entity as a `port.yml` declares it: literal values, not jq. */
+export interface GitopsEntity {
+  identifier: string;
+  blueprint: string;
+  title?: string;
+  team?: string | string[];
+  icon?: string;
+  /** `null` clears a property; an absent key keeps the catalog's value. */
+  properties: Record<string, unknown>;
+  relations: Record<string, string | string[] | null>;
+}
+
+export type ParsedPortYml = { ok: true; entities: GitopsEntity[] } | { ok: false; problems: ConfigProblem[] };
+
+const KEYS = new Set(['identifier', 'title', 'blueprint', 'team', 'icon', 'properties', 'relations']);
+
+/** Reads a `port.yml`: one entity (a mapping) or several (a sequence). Problems carry their path and line. */
+export function parsePortYml(text: string): ParsedPortYml {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: true });
+  const problems: ConfigProblem[] = document.errors.map((error) => ({ path: '', message: `YAML syntax error: ${error.message.split('\n')[0]}`, line: error.linePos?.[0].line }));
+  if (problems.length > 0) return { ok: false, problems };
+  const lineOf = (segments: Array<string | number>) => {
+    const node = document.getIn(segments, true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+  };
+  const raw: unknown = document.toJS();
+  const list = Array.isArray(raw) ? raw : [raw];
+  const entities: GitopsEntity[] = [];
+  list.forEach((item, index) => {
+    const base: Array<string | number> = Array.isArray(raw) ? [index] : [];
+    const at = (key?: string) => [...base, ...(key ? [key] : [])];
+    const pathOf = (key?: string) => at(key).map((segment) => (typeof segment === 'number' ? `[${segment}]` : segment)).join('.').replace(/\.\[/g, '[');
+    const problem = (key: string | undefined, message: string) => problems.push({ path: pathOf(key), message, line: lineOf(at(key)) ?? lineOf(at()) });
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      problem(undefined, 'expected an entity: identifier, blueprint, and optionally title, team, icon, properties, relations');
+      return;
+    }
+    const record = item as Record<string, unknown>;
+    for (const key of Object.keys(record)) if (!KEYS.has(key)) problem(key, `unknown key; an entity has ${[...KEYS].join(', ')}`);
+    for (const key of ['identifier', 'blueprint'] as const) {
+      if (typeof record[key] !== 'string' || record[key] === '') problem(key, `missing; every entity needs a${key === 'identifier' ? 'n' : ''} ${key} (a string)`);
+    }
+    for (const key of ['title', 'icon'] as const) if (record[key] !== undefined && typeof record[key] !== 'string') problem(key, 'expected a string');
+    const team = record['team'];
+    if (team !== undefined && typeof team !== 'string' && !isStringList(team)) problem('team', 'expected a team name or a list of them');
+    const properties = record['properties'] ?? {};
+    if (!isObject(properties)) problem('properties', 'expected a mapping of property names to values');
+    const relations = record['relations'] ?? {};
+    if (!isObject(relations)) problem('relations', 'expected a mapping of relation names to an identifier or a list of them');
+    else {
+      for (const [name, value] of Object.entries(relations)) {
+        if (value !== null && typeof value !== 'string' && !isStringList(value)) {
+          problems.push({ path: `${pathOf('relations')}.${name}`, message: 'expected an identifier, a list of identifiers, or null', line: lineOf([...at('relations'), name]) });
+        }
+      }
+    }
+    if (typeof record['identifier'] === 'string' && typeof record['blueprint'] === 'string' && isObject(properties) && isObject(relations)) {
+      entities.push({
+        identifier: record['identifier'],
+        blueprint: record['blueprint'],
+        ...(typeof record['title'] === 'string' ? { title: record['title'] } : {}),
+        ...(team !== undefined && (typeof team === 'string' || isStringList(team)) ? { team } : {}),
+        ...(typeof record['icon'] === 'string' ? { icon: record['icon'] } : {}),
+        properties,
+        relations: relations as GitopsEntity['relations'],
+      });
+    }
+  });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, entities };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
