@@ -3,25 +3,41 @@ import type { RunningService } from '@glint/runtime';
 import { runMain } from '@glint/runtime';
 import { parseCommandLine } from './command-line';
 import { SERVICE_STARTERS } from './services';
+import { formatReport, validateFiles } from './validate';
 
-const parsed = parseCommandLine(process.argv.slice(2));
-if (!parsed.ok) {
-  process.stderr.write(`glint: ${parsed.message}\n`);
-  process.exit(2);
+const args = process.argv.slice(2);
+if (args[0] === 'validate') void validate(args.slice(1));
+else serve(args);
+
+async function validate(files: string[]): Promise<void> {
+  if (files.length === 0) {
+    process.stderr.write('glint: usage: glint validate <port-app-config.yml | port.yml>…\n');
+    process.exit(2);
+  }
+  const reports = await validateFiles(files);
+  for (const report of reports) process.stdout.write(`${formatReport(report)}\n`);
+  process.exit(reports.some((report) => report.problems.length > 0) ? 1 : 0);
 }
 
-void runMain(parsed.services, async (config) => {
-  const running: RunningService[] = [];
-  for (const [name, start] of SERVICE_STARTERS) {
-    if (parsed.services.includes(name)) running.push(await start(config));
+function serve(commandLine: string[]): void {
+  const parsed = parseCommandLine(commandLine);
+  if (!parsed.ok) {
+    process.stderr.write(`glint: ${parsed.message}\n`);
+    process.exit(2);
   }
-  const logger = new Logger('glint');
-  for (const service of running) logger.log(`${service.name.padEnd(9)} ${service.url}  (health: ${service.url}/health)`);
-  if (config.catalog.target === 'embedded' && parsed.services.includes('catalog')) {
-    logger.log(`catalog target: the embedded catalog at ${config.catalog.url} (no PORT_CLIENT_ID/PORT_CLIENT_SECRET set)`);
-  } else {
-    logger.log(`catalog target: ${config.catalog.url}`);
-  }
-  logger.log(`ready: ${running.map((service) => service.name).join(', ')}`);
-  return running;
-});
+  void runMain(parsed.services, async (config) => {
+    const running: RunningService[] = [];
+    for (const [name, start] of SERVICE_STARTERS) {
+      if (parsed.services.includes(name)) running.push(await start(config));
+    }
+    const logger = new Logger('glint');
+    for (const service of running) logger.log(`${service.name.padEnd(9)} ${service.url}  (health: ${service.url}/health)`);
+    if (config.catalog.target === 'embedded' && parsed.services.includes('catalog')) {
+      logger.log(`catalog target: the embedded catalog at ${config.catalog.url} (no PORT_CLIENT_ID/PORT_CLIENT_SECRET set)`);
+    } else {
+      logger.log(`catalog target: ${config.catalog.url}`);
+    }
+    logger.log(`ready: ${running.map((service) => service.name).join(', ')}`);
+    return running;
+  });
+}
