@@ -69,6 +69,20 @@ describe('JqEngine (jq 1.8.2 in worker threads)', () => {
     expect(await sut.first('.a', { a: 'still works' })).toBe('still works');
   });
 
+  it('keeps other mappings flowing while a runaway program waits out its time limit', async () => {
+    let runawayStopped = false;
+    const runaway = sut.evaluate('def f: f; f', [{}], { timeoutMs: 2_000 }).then((outcomes) => {
+      runawayStopped = true;
+      return outcomes;
+    });
+
+    const others = await Promise.all(Array.from({ length: 10 }, (_, index) => sut.first('.n + 1', { n: index })));
+
+    expect(others).toEqual(Array.from({ length: 10 }, (_, index) => index + 1));
+    expect(runawayStopped).toBe(false);
+    expect((await runaway)[0]).toMatchObject({ ok: false });
+  });
+
   it('runs many calls at once across its workers', async () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, index) => sut.first('.n * 2', { n: index })));
     expect(results).toEqual(Array.from({ length: 20 }, (_, index) => index * 2));
