@@ -1,4 +1,4 @@
-import { GithubPermissionError } from '../client';
+import { GithubPermissionError, GithubRestClient, RequestOptions } from '../client';
 import { mapWithConcurrency } from './concurrency';
 import { FetchContext, GithubObject, RESYNC } from './fetch-context';
 
@@ -56,18 +56,32 @@ async function enrichRepository(context: FetchContext, repository: Repository, s
   return enriched;
 }
 
-/** A file's text on the default branch, or null when the repository has no such file. */
-export async function readFile(context: FetchContext, repository: Repository, path: string, ref = repository.default_branch): Promise<string | null> {
+/** A file's text on the default branch (or `ref`), or null when the repository has no such file. */
+export function readFile(context: FetchContext, repository: Repository, path: string, ref = repository.default_branch): Promise<string | null> {
+  return readRepositoryFile(context.client, repository.owner.login, repository.name, path, ref, RESYNC);
+}
+
+/**
+ * A file's text through the contents API (`ref` absent: the default branch), or null when the repository or
+ * the file does not exist (404; the contents permission itself shows up on listings first).
+ */
+export async function readRepositoryFile(
+  client: GithubRestClient,
+  owner: string,
+  repo: string,
+  path: string,
+  ref?: string,
+  options: RequestOptions = {},
+): Promise<string | null> {
   try {
-    const file = await context.client.request<{ type: string; content?: string; encoding?: string }>(
+    const file = await client.request<{ type: string; content?: string; encoding?: string }>(
       'GET /repos/{owner}/{repo}/contents/{path}',
-      { owner: repository.owner.login, repo: repository.name, path, ref },
-      RESYNC,
+      { owner, repo, path, ...(ref ? { ref } : {}) },
+      options,
     );
     if (file.type !== 'file' || file.content === undefined) return null;
     return file.encoding === 'base64' ? Buffer.from(file.content, 'base64').toString('utf8') : file.content;
   } catch (error) {
-    // A missing file is a 404 like a missing permission; the contents permission is checked by the repository listing itself.
     if (error instanceof GithubPermissionError && error.status === 404) return null;
     throw error;
   }

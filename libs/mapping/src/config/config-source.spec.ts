@@ -1,4 +1,4 @@
-import type { GithubRestClient } from '@glint/github';
+import { GithubPermissionError, GithubRestClient } from '@glint/github';
 import { JqEngine } from '../jq/jq-engine';
 import { MappingConfigError, MappingConfigSource, PushSummary } from './config-source';
 
@@ -18,10 +18,10 @@ class FileClient implements GithubRestClient {
   reads = 0;
   constructor(readonly files: Map<string, string>) {}
 
-  async request<T>(_route: string, params: Record<string, unknown> = {}): Promise<T> {
+  async request<T>(route: string, params: Record<string, unknown> = {}): Promise<T> {
     this.reads += 1;
     const text = this.files.get(`${params['owner']}/${params['repo']}:${params['path']}`);
-    if (text === undefined) throw Object.assign(new Error('Not Found'), { status: 404 });
+    if (text === undefined) throw new GithubPermissionError('Not Found', 404, route, undefined);
     return { type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64') } as T;
   }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GithubRestClient } from '@glint/github';
+import { GithubRestClient, readRepositoryFile } from '@glint/github';
 import type { JqEngine } from '../jq/jq-engine';
 import { ConfigProblem, formatProblem, PortAppConfig } from './app-config.types';
 import { parseAppConfig } from './parse-app-config';
@@ -106,7 +106,7 @@ export class MappingConfigSource {
   }
 
   private async fromFile(client: GithubRestClient, owner: string, repo: string, path: string, kind: MappingSource['kind']): Promise<LoadedMapping | undefined> {
-    const text = await readDefaultBranchFile(client, owner, repo, path);
+    const text = await readRepositoryFile(client, owner, repo, path);
     if (text === null) return undefined;
     const file = `${owner}/${repo}:${path}`;
     const parsed = await parseAppConfig(text, this.jq);
@@ -120,17 +120,5 @@ export class MappingConfigSource {
       return { config: parsed.config, source: { kind: 'default' as const } };
     });
     return this.defaultMapping;
-  }
-}
-
-/** A file's text on the repository's default branch, or null when the repository or the file is absent. */
-async function readDefaultBranchFile(client: GithubRestClient, owner: string, repo: string, path: string): Promise<string | null> {
-  try {
-    const file = await client.request<{ type: string; content?: string; encoding?: string }>('GET /repos/{owner}/{repo}/contents/{path}', { owner, repo, path });
-    if (file.type !== 'file' || file.content === undefined) return null;
-    return file.encoding === 'base64' ? Buffer.from(file.content, 'base64').toString('utf8') : file.content;
-  } catch (error) {
-    if (typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 404) return null;
-    throw error;
   }
 }
