@@ -8,7 +8,7 @@ export interface SentWebhook {
 }
 
 /** Signs a payload as GitHub does (X-Hub-Signature-256 over the exact bytes sent). */
-export function signWebhook(body: string, secret: string): string {
+export function signWebhook(body: string | Buffer, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 

@@ -6,6 +6,7 @@ import { isoSeconds } from '../generator';
 import { nodeId } from '../render';
 import { OrgHookRecord, SimulatorState } from '../state';
 import { JsonObject } from '../templates';
+import { signWebhook } from '../../webhook-sender';
 
 export interface WebhookTarget {
   url: string;
@@ -224,7 +225,7 @@ export class WebhookDeliverer {
     };
     if (attempt.secret) {
       headers['X-Hub-Signature'] = `sha1=${createHmac('sha1', attempt.secret).update(body).digest('hex')}`;
-      headers['X-Hub-Signature-256'] = `sha256=${createHmac('sha256', attempt.secret).update(body).digest('hex')}`;
+      headers['X-Hub-Signature-256'] = signWebhook(body, attempt.secret);
     }
     const startedAt = this.clock.now();
     const started = process.hrtime.bigint();

@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { signWebhook } from '../../webhook-sender';
 
 export interface ReceivedWebhook {
   event: string;
@@ -91,7 +92,7 @@ export class WebhookReceiver {
 
 function verifySignature(secret: string, body: Buffer, header: string | string[] | undefined): boolean {
   if (typeof header !== 'string') return false;
-  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+  const expected = Buffer.from(signWebhook(body, secret));
   const actual = Buffer.from(header);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
