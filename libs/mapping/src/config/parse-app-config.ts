@@ -1,6 +1,6 @@
-import { LineCounter, parseDocument } from 'yaml';
 import type { JqEngine } from '../jq/jq-engine';
 import { ConfigProblem, EntityMappings, JqOrSearchQuery, Kind, KINDS, PortAppConfig, ResourceConfig } from './app-config.types';
+import { isObject, isStringList, readYaml } from '../yaml-source';
 import { SELECTOR_OPTIONS } from './kind-selectors';
 
 export type ParsedAppConfig = { ok: true; config: PortAppConfig } | { ok: false; problems: ConfigProblem[] };
@@ -27,16 +27,10 @@ class ConfigReader {
   private lineOf: (path: string) => number | undefined = () => undefined;
 
   parseYaml(text: string): unknown {
-    const lineCounter = new LineCounter();
-    const document = parseDocument(text, { lineCounter, prettyErrors: true });
-    for (const error of document.errors) {
-      this.problems.push({ path: '', message: `YAML syntax error: ${error.message.split('\n')[0]}`, line: error.linePos?.[0].line });
-    }
-    this.lineOf = (path) => {
-      const node = document.getIn(pathSegments(path), true) as { range?: [number, number, number] } | undefined;
-      return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
-    };
-    return document.toJS();
+    const source = readYaml(text);
+    this.problems.push(...source.problems);
+    this.lineOf = (path) => source.lineOf(pathSegments(path));
+    return source.value;
   }
 
   read(raw: unknown): PortAppConfig | undefined {
@@ -224,14 +218,6 @@ function pathSegments(path: string): Array<string | number> {
     .split(/\.|(?=\[)/)
     .filter(Boolean)
     .map((segment) => (segment.startsWith('[') ? Number(segment.slice(1, -1)) : segment));
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isStringList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
 function describe(value: unknown): string {

@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { formatProblem } from '../config/app-config.types';
 import { GitopsDiff, diffGitops } from './gitops-diff';
 import { resolveFileReferences } from './file-references';
 import { GitopsEntity, parsePortYml } from './port-yml';
@@ -39,7 +40,7 @@ async function entitiesAt(path: string, sha: string, read: FileAtCommit): Promis
   if (text === null) return [];
   const parsed = parsePortYml(text);
   if (!parsed.ok) {
-    throw new GitopsFileError(`${path} at ${sha.slice(0, 7)} is not a valid port.yml: ${parsed.problems.map((problem) => `${problem.path || '(file)'}${problem.line ? ` (line ${problem.line})` : ''}: ${problem.message}`).join('; ')}`);
+    throw new GitopsFileError(`${path} at ${sha.slice(0, 7)} is not a valid port.yml: ${parsed.problems.map(formatProblem).join('; ')}`);
   }
   return resolveFileReferences(parsed.entities, path, (referenced) => read(referenced, sha));
 }

@@ -1,5 +1,5 @@
-import { LineCounter, parseDocument } from 'yaml';
 import type { ConfigProblem } from '../config/app-config.types';
+import { isObject, isStringList, readYaml } from '../yaml-source';
 
 /** An entity as a `port.yml` declares it: literal values, not jq. */
 export interface GitopsEntity {
@@ -19,15 +19,11 @@ const KEYS = new Set(['identifier', 'title', 'blueprint', 'team', 'icon', 'prope
 
 /** Reads a `port.yml`: one entity (a mapping) or several (a sequence). Problems carry their path and line. */
 export function parsePortYml(text: string): ParsedPortYml {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true });
-  const problems: ConfigProblem[] = document.errors.map((error) => ({ path: '', message: `YAML syntax error: ${error.message.split('\n')[0]}`, line: error.linePos?.[0].line }));
+  const source = readYaml(text);
+  const problems: ConfigProblem[] = [...source.problems];
   if (problems.length > 0) return { ok: false, problems };
-  const lineOf = (segments: Array<string | number>) => {
-    const node = document.getIn(segments, true) as { range?: [number, number, number] } | undefined;
-    return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
-  };
-  const raw: unknown = document.toJS();
+  const lineOf = source.lineOf;
+  const raw = source.value;
   const list = Array.isArray(raw) ? raw : [raw];
   const entities: GitopsEntity[] = [];
   list.forEach((item, index) => {
@@ -71,12 +67,4 @@ export function parsePortYml(text: string): ParsedPortYml {
     }
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, entities };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isStringList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
