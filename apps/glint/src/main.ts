@@ -32,10 +32,9 @@ function serve(commandLine: string[]): void {
     }
     const logger = new Logger('glint');
     for (const service of running) logger.log(`${service.name.padEnd(9)} ${service.url}  (health: ${service.url}/health)`);
-    if (config.catalog.target === 'embedded' && parsed.services.includes('catalog')) {
-      logger.log(`catalog target: the embedded catalog at ${config.catalog.url} (no PORT_CLIENT_ID/PORT_CLIENT_SECRET set)`);
-    } else {
-      logger.log(`catalog target: ${config.catalog.url}`);
+    logger.log(`catalog target: ${config.catalog.url}${config.catalog.target === 'embedded' ? ' (the embedded catalog)' : ''}`);
+    if (config.catalog.credentials === 'built-in' && parsed.services.includes('catalog')) {
+      logger.warn('the embedded catalog accepts the built-in local credentials: set PORT_CLIENT_ID/PORT_CLIENT_SECRET before exposing it');
     }
     logger.log(`ready: ${running.map((service) => service.name).join(', ')}`);
     return running;

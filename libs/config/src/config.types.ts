@@ -23,8 +23,14 @@ export interface CatalogConfig {
   /** `external`: a Port/Glint API given by credentials; `embedded`: this deployment's own catalog service. */
   target: 'external' | 'embedded';
   url: string;
-  clientId?: string;
-  clientSecret?: Secret;
+  /**
+   * The client credentials the bridge authenticates with, and the only pair the embedded catalog accepts.
+   * Without PORT_CLIENT_ID/PORT_CLIENT_SECRET they are the well-known local pair (`credentials: 'built-in'`),
+   * which leaves the embedded catalog open to anyone who can reach it: fine on a laptop, not in production.
+   */
+  clientId: string;
+  clientSecret: Secret;
+  credentials: 'configured' | 'built-in';
   orgId: string;
 }
 

@@ -24,7 +24,13 @@ describe('loadConfig', () => {
 
     expect(sut.http.ports).toEqual({ gateway: 3000, mapper: 3001, publisher: 3002, actions: 3003, catalog: 3004 });
     expect(sut.github).toMatchObject({ auth: { kind: 'none' }, apiUrl: 'https://api.github.com' });
-    expect(sut.catalog).toEqual({ target: 'embedded', url: 'http://127.0.0.1:3004', orgId: 'local' });
+    expect(sut.catalog).toMatchObject({
+      target: 'embedded',
+      url: 'http://127.0.0.1:3004',
+      orgId: 'local',
+      clientId: 'glint-embedded',
+      credentials: 'built-in',
+    });
     expect(sut.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(sut.kafka).toEqual({ brokers: ['127.0.0.1:9092'], sasl: undefined });
     expect(sut.events).toEqual({ partitions: 16, workersCount: 1 });
@@ -107,8 +113,8 @@ describe('loadConfig', () => {
     ])('accepts the %s spelling', (_label, env) => {
       const sut = loadConfig({ ...minimal, ...env });
 
-      expect(sut.catalog).toMatchObject({ target: 'external', url: 'https://api.example.com', clientId: 'id' });
-      expect(sut.catalog.clientSecret?.reveal()).toBe('s');
+      expect(sut.catalog).toMatchObject({ target: 'external', url: 'https://api.example.com', clientId: 'id', credentials: 'configured' });
+      expect(sut.catalog.clientSecret.reveal()).toBe('s');
     });
 
     it('defaults the URL to Port when only credentials are given', () => {

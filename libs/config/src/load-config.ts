@@ -116,6 +116,10 @@ function readGithubAuth(reader: EnvReader): GithubAuth {
   return { kind: 'app', appId: Number(appId), privateKey: new Secret(parsedKey.pem) };
 }
 
+/** The local pair used when no catalog credentials are configured (see `CatalogConfig.clientId`). */
+export const BUILT_IN_CATALOG_CLIENT_ID = 'glint-embedded';
+const BUILT_IN_CATALOG_CLIENT_SECRET = 'glint-embedded-local-secret';
+
 function readCatalog(reader: EnvReader, embeddedPort: number): CatalogConfig {
   const clientId = reader.raw('PORT_CLIENT_ID');
   const clientSecret = reader.raw('PORT_CLIENT_SECRET');
@@ -130,10 +134,18 @@ function readCatalog(reader: EnvReader, embeddedPort: number): CatalogConfig {
       url: url ?? DEFAULT_PORT_API_URL,
       clientId,
       clientSecret: new Secret(clientSecret),
+      credentials: 'configured',
       orgId,
     };
   }
-  return { target: 'embedded', url: url ?? `http://127.0.0.1:${embeddedPort}`, orgId };
+  return {
+    target: 'embedded',
+    url: url ?? `http://127.0.0.1:${embeddedPort}`,
+    clientId: BUILT_IN_CATALOG_CLIENT_ID,
+    clientSecret: new Secret(BUILT_IN_CATALOG_CLIENT_SECRET),
+    credentials: 'built-in',
+    orgId,
+  };
 }
 
 function readKafka(reader: EnvReader): KafkaConfig {
