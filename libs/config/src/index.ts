@@ -8,3 +8,4 @@ export type { Env } from './env-reader';
 export { ConfigError, DEFAULT_PORT_API_URL, isServiceName, loadConfig } from './load-config';
 export { parsePrivateKey } from './private-key';
 export { redactUrlCredentials, Secret } from './secret';
+export { GLINT_VERSION } from './version';

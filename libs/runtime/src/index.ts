@@ -2,3 +2,4 @@ export { runMain } from './run-main';
 export { createServiceLogger } from './service-logger';
 export { startService } from './start-service';
 export type { RunningService } from './start-service';
+export { mapWithConcurrency } from './concurrency';

@@ -8,3 +8,4 @@ export type { HttpAnswer } from './test-config';
 export { sendWebhook, signWebhook } from './webhook-sender';
 export type { SentWebhook } from './webhook-sender';
 export * from './github-simulator';
+export { PORT_OPENAPI_PATH, PortApiContract } from './port-api-contract';

@@ -1,5 +1,5 @@
 import { GithubPermissionError, GithubRestClient, RequestOptions } from '../client';
-import { mapWithConcurrency } from './concurrency';
+import { mapWithConcurrency } from '@glint/runtime';
 import { FetchContext, GithubObject, RESYNC } from './fetch-context';
 
 export type RepositoryType = 'all' | 'public' | 'private' | 'forks' | 'sources' | 'member';

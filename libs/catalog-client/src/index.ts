@@ -1,0 +1,7 @@
+export { batchBySize, MAX_BODY_BYTES, MAX_DELETE_BATCH, MAX_UPSERT_BATCH } from './batching';
+export { CatalogClient, ownedBy, USER_AGENT_PRODUCT, userAgentOf } from './catalog-client';
+export type { CatalogClientOptions } from './catalog-client';
+export { CatalogApiError, CatalogAuthenticationError } from './catalog-errors';
+export { DEFAULT_MAX_ATTEMPTS, retryAfterMs } from './catalog-http';
+export type { SecretValue } from './catalog-http';
+export type * from './catalog-types';
