@@ -44,9 +44,3 @@ export function batchBySize<T>(items: readonly SizedItem<T>[], maxItems = MAX_UP
   if (current.length > 0) batches.push(current);
   return { batches, oversized };
 }
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
-}

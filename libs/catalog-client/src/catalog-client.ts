@@ -1,6 +1,6 @@
 import { GLINT_VERSION } from '@glint/config';
-import { mapWithConcurrency } from '@glint/runtime';
-import { batchBySize, chunk, MAX_BODY_BYTES, MAX_DELETE_BATCH, sized, SizedItem } from './batching';
+import { chunk, groupBy, mapWithConcurrency } from '@glint/runtime';
+import { batchBySize, MAX_BODY_BYTES, MAX_DELETE_BATCH, sized, SizedItem } from './batching';
 import { CatalogApiError } from './catalog-errors';
 import { CatalogHttp, CatalogHttpOptions } from './catalog-http';
 import type {
@@ -79,7 +79,7 @@ export class CatalogClient {
     const failed: FailedEntity[] = [];
     const batches: Array<{ blueprint: string; items: SizedItem<Indexed>[] }> = [];
 
-    for (const [blueprint, group] of groupByBlueprint(entities)) {
+    for (const [blueprint, group] of groupBy(entities.map((entity, index): Indexed => ({ index, entity })), (indexed) => indexed.entity.blueprint)) {
       const split = batchBySize(group.map((indexed) => ({ ...sized(bodyOf(indexed.entity)), item: indexed })));
       for (const items of split.batches) batches.push({ blueprint, items });
       for (const { item } of split.oversized) {
@@ -290,16 +290,6 @@ export class CatalogClient {
     }
     return result;
   }
-}
-
-function groupByBlueprint(entities: readonly CatalogEntity[]): Map<string, Indexed[]> {
-  const groups = new Map<string, Indexed[]>();
-  entities.forEach((entity, index) => {
-    const group = groups.get(entity.blueprint);
-    if (group) group.push({ index, entity });
-    else groups.set(entity.blueprint, [{ index, entity }]);
-  });
-  return groups;
 }
 
 /** The body Port takes: the blueprint is in the path. */

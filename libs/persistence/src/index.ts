@@ -1,5 +1,6 @@
 export { createDataSource, migrate, postgresProbe } from './data-source';
 export type { DataSourceOptions } from './data-source';
+export { EntityState } from './entities/entity-state.entity';
 export { Installation } from './entities/installation.entity';
 export { DATA_SOURCE, PersistenceModule } from './persistence.module';
 export { BRIDGE_ENTITIES, BRIDGE_MIGRATIONS } from './schema';

@@ -13,3 +13,7 @@ export { createRedisConnection, redisProbe } from './redis-connection';
 export type { RedisRole } from './redis-connection';
 export { REDIS_CONNECTION, RedisModule } from './redis.module';
 export { Semaphore } from './semaphore';
+export { canonicalJson, entityKeyOf, identifierText, PublishJobName } from './publish-job';
+export type { CompleteSyncJob, DeadLetteredEntity, EntityChange, PublishChangesJob, PublishOrigin, PublishSettings, RawExamplesJob } from './publish-job';
+export { PUBLISH_JOB_ATTEMPTS, publishKeys, PublishProducer, SYNC_KEYS_TTL_SECONDS } from './publish-producer';
+export type { PublishJob } from './publish-producer';
