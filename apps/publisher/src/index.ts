@@ -1,7 +1,9 @@
 import type { GlintConfig } from '@glint/config';
 import { RunningService, startService } from '@glint/runtime';
-import { PublisherModule } from './publisher.module';
+import { PublisherModule, PublisherOptions } from './publisher.module';
 
-export function startPublisher(config: GlintConfig): Promise<RunningService> {
-  return startService('publisher', PublisherModule.register(config), config);
+export type { PublisherOptions } from './publisher.module';
+
+export function startPublisher(config: GlintConfig, options?: PublisherOptions): Promise<RunningService> {
+  return startService('publisher', PublisherModule.register(config, options), config);
 }

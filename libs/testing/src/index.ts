@@ -9,3 +9,5 @@ export { sendWebhook, signWebhook } from './webhook-sender';
 export type { SentWebhook } from './webhook-sender';
 export * from './github-simulator';
 export { PORT_OPENAPI_PATH, PortApiContract } from './port-api-contract';
+export { FaultInjectingProxy } from './fault-injecting-proxy';
+export type { FaultPolicy, InjectedFault } from './fault-injecting-proxy';
