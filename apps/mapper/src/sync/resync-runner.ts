@@ -1,0 +1,122 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { GithubAccess, GithubInstallation } from '@glint/github';
+import type { MappingConfigSource } from '@glint/mapping';
+import type { PublishProducer } from '@glint/queue';
+import { EntityMapping, publishSettingsOf } from '../mapping/entity-mapping';
+import { fetchResource } from './kind-fetchers';
+import type { SyncMetrics } from './sync-metrics';
+import type { KindProgress, SyncStatus, SyncStatusStore } from './sync-status';
+
+export interface ResyncDependencies {
+  access: GithubAccess;
+  mappingSource: MappingConfigSource;
+  mapping: EntityMapping;
+  producer: PublishProducer;
+  status: SyncStatusStore;
+  metrics: SyncMetrics;
+  sendRawDataExamples: boolean;
+  now?: () => Date;
+}
+
+const RAW_EXAMPLES_PER_KIND = 5;
+
+/**
+ * One installation's full resync: every resource of its mapping, streamed page by page from GitHub, mapped and
+ * handed to the publisher under one sync id; then the sync's completion, which lets the publisher delete stale
+ * entities only if every resource finished without error.
+ */
+export class ResyncRunner {
+  private readonly logger = new Logger('resync');
+
+  constructor(private readonly deps: ResyncDependencies) {}
+
+  async run(installation: GithubInstallation, reason: string): Promise<SyncStatus> {
+    const now = this.deps.now ?? (() => new Date());
+    const startedAt = now();
+    const installationId = String(installation.id);
+    const status: SyncStatus = {
+      installationId,
+      organization: installation.accountLogin,
+      syncId: `${installationId}-${startedAt.getTime()}-${randomUUID().slice(0, 8)}`,
+      reason,
+      state: 'running',
+      startedAt: startedAt.toISOString(),
+      kinds: [],
+      errors: [],
+    };
+    await this.deps.status.save(status);
+    this.logger.log(`resync ${status.syncId} of ${installation.accountLogin} (installation ${installationId}) started: ${reason}`);
+    const client = this.deps.access.clientFor(installation.id);
+    const context = { client, organization: installation.accountLogin };
+
+    let loaded;
+    try {
+      loaded = await this.deps.mappingSource.forOrganization(client, installation.accountLogin);
+    } catch (error) {
+      return this.finish(status, [`the mapping could not be loaded: ${describe(error)}`], now);
+    }
+    const { config } = loaded;
+    const settings = publishSettingsOf(config);
+
+    for (const [index, resource] of config.resources.entries()) {
+      const progress: KindProgress = { kind: resource.kind, pages: 0, objects: 0, entities: 0, filtered: 0, mappingIssues: 0 };
+      status.kinds.push(progress);
+      const timer = this.deps.metrics.kindSeconds.startTimer({ kind: resource.kind });
+      try {
+        for await (const page of fetchResource(context, resource, config)) {
+          const observedAt = now().toISOString();
+          const mapped = await this.deps.mapping.mapPage(config, index, page, observedAt);
+          progress.pages += 1;
+          progress.objects += page.length;
+          progress.entities += mapped.upserts.length;
+          progress.filtered += mapped.filtered;
+          progress.mappingIssues += mapped.issues.length;
+          this.deps.metrics.objects.inc({ kind: resource.kind }, page.length);
+          if (mapped.upserts.length > 0) {
+            await this.deps.producer.publishChanges({ installationId, origin: 'exporter', syncId: status.syncId, settings, changes: mapped.upserts });
+          }
+          if (progress.pages === 1 && this.deps.sendRawDataExamples && page.length > 0) {
+            await this.deps.producer.sendRawExamples({ installationId, kind: resource.kind, examples: page.slice(0, RAW_EXAMPLES_PER_KIND) });
+          }
+          if (progress.pages % 50 === 0) await this.deps.status.save(status);
+        }
+        if (progress.mappingIssues > 0) this.logger.warn(`resync ${status.syncId}: ${resource.kind} had ${progress.mappingIssues} mapping problem(s)`);
+      } catch (error) {
+        progress.error = describe(error);
+        status.errors.push(`resources[${index}] (${resource.kind}): ${progress.error}`);
+        this.logger.error(`resync ${status.syncId}: ${resource.kind} failed after ${progress.pages} page(s): ${progress.error}`);
+      } finally {
+        timer();
+      }
+    }
+
+    await this.deps.producer.completeSync({
+      installationId,
+      syncId: status.syncId,
+      startedAt: status.startedAt,
+      complete: status.errors.length === 0,
+      errors: status.errors,
+      entityDeletionThreshold: config.entityDeletionThreshold,
+      settings,
+    });
+    return this.finish(status, [], now);
+  }
+
+  private async finish(status: SyncStatus, errors: string[], now: () => Date): Promise<SyncStatus> {
+    status.errors.push(...errors);
+    status.state = status.errors.length === 0 ? 'completed' : 'failed';
+    status.finishedAt = now().toISOString();
+    await this.deps.status.save(status);
+    this.deps.metrics.resyncs.inc({ outcome: status.state });
+    const totals = status.kinds.map((kind) => `${kind.kind} ${kind.entities}/${kind.objects}`).join(', ');
+    const log = `resync ${status.syncId} of ${status.organization} ${status.state} in ${((Date.parse(status.finishedAt) - Date.parse(status.startedAt)) / 1000).toFixed(1)} s (entities/objects: ${totals || 'none'})`;
+    if (status.state === 'completed') this.logger.log(log);
+    else this.logger.error(`${log}: ${status.errors.join('; ')}`);
+    return status;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

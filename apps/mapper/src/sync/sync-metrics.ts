@@ -1,0 +1,22 @@
+import type { MetricsRegistry } from '@glint/observability';
+import { Counter, Histogram } from 'prom-client';
+
+export class SyncMetrics {
+  readonly resyncs: Counter<'outcome'>;
+  readonly skipped: Counter<'reason'>;
+  readonly objects: Counter<'kind'>;
+  readonly kindSeconds: Histogram<'kind'>;
+
+  constructor({ registry }: MetricsRegistry) {
+    this.resyncs = new Counter({ name: 'glint_resyncs_total', help: 'Finished resyncs by outcome (completed, failed)', labelNames: ['outcome'], registers: [registry] });
+    this.skipped = new Counter({ name: 'glint_resyncs_skipped_total', help: 'Resyncs not started because one of the same installation was still due or running', labelNames: ['reason'], registers: [registry] });
+    this.objects = new Counter({ name: 'glint_resync_objects_total', help: 'GitHub objects read by resyncs, by kind', labelNames: ['kind'], registers: [registry] });
+    this.kindSeconds = new Histogram({
+      name: 'glint_resync_kind_seconds',
+      help: 'Time to resync one resource of a mapping, by kind',
+      labelNames: ['kind'],
+      buckets: [0.1, 0.5, 1, 5, 30, 120, 600, 3600],
+      registers: [registry],
+    });
+  }
+}
