@@ -32,13 +32,15 @@ describe('glint validate', () => {
   it('exits 1 listing each problem with file, line and path', () => {
     const mapping = file('port-app-config.yml', "resources:\n  - kind: repository\n    selector:\n      query: 'true'\n    port:\n      entity:\n        mappings:\n          identifier: .name |\n          blueprint: '\"x\"'\n");
     const spec = file('services-port.yml', '- identifier: api\n  title: 5\n');
+    const badIdentifier = file('bad-port.yml', 'identifier: my api\nblueprint: service\n');
 
-    const result = glint(mapping, spec);
+    const result = glint(mapping, spec, badIdentifier);
 
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(`invalid ${mapping}:8: resources[0].port.entity.mappings.identifier: jq compile error:`);
     expect(result.stdout).toContain(`invalid ${spec}:2: [0].title: expected a string`);
     expect(result.stdout).toContain(`invalid ${spec}:1: [0].blueprint: missing; every entity needs a blueprint (a string)`);
+    expect(result.stdout).toContain(`invalid ${badIdentifier}:1: identifier: the identifier "my api" contains " "`);
   });
 
   it('exits 2 without a file', () => {

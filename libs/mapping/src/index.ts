@@ -18,3 +18,5 @@ export { resolveFileReferences } from './gitops/file-references';
 export type { RepositoryFileReader } from './gitops/file-references';
 export { parsePortYml } from './gitops/port-yml';
 export type { GitopsEntity, ParsedPortYml } from './gitops/port-yml';
+export { configFileKind, jqStringLiteral, validateConfigFile } from './validation/validate-config-file';
+export type { BlueprintReference, ConfigFileKind, ConfigFileValidation } from './validation/validate-config-file';

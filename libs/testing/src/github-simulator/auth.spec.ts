@@ -1,6 +1,7 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { credentialOf, SimulatorAuth } from './auth';
 import { SimulatedClock } from './clock';
+import { DEFAULT_INSTALLATION_PERMISSIONS } from './state';
 
 describe('SimulatorAuth', () => {
   const clock = new SimulatedClock();
@@ -13,7 +14,7 @@ describe('SimulatorAuth', () => {
   });
 
   it('resolves installation tokens until they expire and PATs forever', () => {
-    const installation = { id: 7, orgLogin: 'acme', createdAt: '2026-01-01T00:00:00Z' };
+    const installation = { id: 7, orgLogin: 'acme', createdAt: '2026-01-01T00:00:00Z', permissions: { ...DEFAULT_INSTALLATION_PERMISSIONS } };
     const { token } = sut.issueInstallationToken(installation);
     const pat = sut.issuePersonalToken({ id: 1, login: 'me', name: 'me', email: null, createdAt: '2026-01-01T00:00:00Z', siteAdmin: false });
     expect(sut.resolveToken(token)).toEqual({ kind: 'installation', installationId: 7, orgLogin: 'acme' });

@@ -1,7 +1,7 @@
 import { ADMIN_LOGIN } from './generator';
 import { ResolvedOptions } from './options';
 import { Renderer } from './render';
-import { OrgRecord, RepoRecord, SimulatorState } from './state';
+import { OrgRecord, PermissionLevel, RepoRecord, SimulatorState } from './state';
 import { Principal, SimulatorAuth } from './auth';
 import { SimulatedClock } from './clock';
 import { RateLimitStatus } from './rate-limit';
@@ -90,6 +90,17 @@ export function visibleOrg(ctx: RouteContext, login: string): OrgRecord | undefi
 export function visibleRepo(ctx: RouteContext): RepoRecord | undefined {
   const repo = ctx.state.repo(ctx.params.owner, ctx.params.repo);
   return repo && canSeeOrg(ctx.principal, repo.ownerLogin) ? repo : undefined;
+}
+
+/**
+ * GitHub's 403 when the calling installation lacks `permission` at `level` (write includes read); undefined when it
+ * may. Personal access tokens are not limited.
+ */
+export function missingPermission(ctx: RouteContext, permission: string, level: PermissionLevel): RouteResult | undefined {
+  const principal = ctx.principal;
+  if (principal.kind !== 'installation') return undefined;
+  const granted = ctx.state.installations.find((installation) => installation.id === principal.installationId)?.permissions[permission];
+  return granted === 'write' || granted === level ? undefined : errorResult(403, 'Resource not accessible by integration');
 }
 
 /** Splits a comma-separated filter; undefined when absent or empty. */

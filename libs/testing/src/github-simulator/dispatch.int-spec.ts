@@ -108,4 +108,48 @@ describe('GithubSimulator workflow dispatch and check runs', () => {
     expect(hooks.map((hook) => `${hook.event}.${hook.action ?? ''}`)).toEqual(['check_run.created', 'check_run.completed', 'check_run.created', 'check_run.completed', 'check_run.created']);
     expectExampleShape(hooks[0].payload, 'check_run', 'created');
   });
+
+  it('keeps the annotations each create and update appends, at most 50 per request, and lists them', async () => {
+    const record = sim.state.repo('acme', repo);
+    if (!record) throw new Error('no repository');
+    const sha = sim.state.repoData(record).branches[0].sha;
+    const annotation = (line: number) => ({ path: 'port.yml', start_line: line, end_line: line, annotation_level: 'failure', message: `problem on line ${line}` });
+    const lines = (from: number, count: number) => Array.from({ length: count }, (_, index) => annotation(from + index));
+    const created = await call(sim, `/repos/acme/${repo}/check-runs`, token, { method: 'POST', body: { name: 'glint', head_sha: sha, status: 'in_progress', output: { title: 'Checking', summary: 'Working', annotations: lines(1, 50) } } });
+    expect(created.status).toBe(201);
+    const id = String(created.json<Item>().id);
+    const update = (body: unknown) => call(sim, `/repos/acme/${repo}/check-runs/${id}`, token, { method: 'PATCH', body });
+
+    expect((await update({ output: { title: 'Checking', summary: 'Working', annotations: lines(51, 51) } })).status).toBe(422);
+    expect((await update({ output: { title: 'Checking', annotations: lines(51, 1) } })).status).toBe(422);
+    expect((await update({ output: { title: 'Checking', summary: 'Working', annotations: [{ ...annotation(51), annotation_level: 'error' }] } })).status).toBe(422);
+    expect((await update({ output: { title: 'Checking', summary: 'Working', annotations: [{ path: 'port.yml', start_line: 3, end_line: 2, annotation_level: 'failure', message: 'x' }] } })).status).toBe(422);
+    const completed = await update({ conclusion: 'failure', output: { title: 'Failed', summary: '51 problems', annotations: lines(51, 1) } });
+    expect(completed.json()).toMatchObject({ status: 'completed', output: { annotations_count: 51, annotations_url: `${sim.apiUrl}/repos/acme/${repo}/check-runs/${id}/annotations` } });
+
+    const first = await call(sim, `/repos/acme/${repo}/check-runs/${id}/annotations?per_page=100`, token);
+    expect(first.status).toBe(200);
+    const listed = first.json<Item[]>();
+    expect(listed).toHaveLength(51);
+    expect(listed[50]).toEqual({ path: 'port.yml', blob_href: `${sim.url}/acme/${repo}/blob/${sha}/port.yml`, start_line: 51, end_line: 51, start_column: null, end_column: null, annotation_level: 'failure', title: null, message: 'problem on line 51', raw_details: null });
+    expect((await call(sim, `/repos/acme/${repo}/check-runs/${id}/annotations`, token)).headers.get('link')).toContain('rel="next"');
+  });
+
+  it('refuses check runs to an installation without the checks permission, as GitHub does', async () => {
+    const record = sim.state.repo('acme', repo);
+    if (!record) throw new Error('no repository');
+    const body = { name: 'glint', head_sha: sim.state.repoData(record).branches[0].sha };
+    const created = await call(sim, `/repos/acme/${repo}/check-runs`, token, { method: 'POST', body });
+    sim.setInstallationPermissions('acme', { checks: 'read' });
+    const denied = await call(sim, `/repos/acme/${repo}/check-runs`, token, { method: 'POST', body });
+    expect(denied.status).toBe(403);
+    expect(denied.json()).toMatchObject({ message: 'Resource not accessible by integration' });
+    expect((await call(sim, `/repos/acme/${repo}/check-runs/${String(created.json<Item>().id)}`, token)).status).toBe(200);
+
+    sim.setInstallationPermissions('acme', { checks: null });
+    expect((await call(sim, `/repos/acme/${repo}/check-runs/${String(created.json<Item>().id)}`, token)).status).toBe(403);
+    const minted = await call(sim, `/app/installations/${sim.installations()[0].id}/access_tokens`, await appJwt(sim), { method: 'POST' });
+    expect(minted.json<{ permissions: Record<string, string> }>().permissions.checks).toBeUndefined();
+    expect((await call(sim, `/repos/acme/${repo}/check-runs`, `token ${sim.createPersonalAccessToken()}`, { method: 'POST', body })).status).toBe(201);
+  });
 });

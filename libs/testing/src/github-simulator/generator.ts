@@ -4,6 +4,7 @@ import {
   CodeScanningAlertRecord,
   CollaboratorRecord,
   DependabotAlertRecord,
+  DEFAULT_INSTALLATION_PERMISSIONS,
   DeploymentRecord,
   DeploymentState,
   EnvironmentRecord,
@@ -144,7 +145,7 @@ export function generateState(options: ResolvedOptions): SimulatorState {
       repos,
     };
     state.addOrganization(org);
-    state.installations.push({ id: org.installationId, orgLogin: login, createdAt: isoSeconds(anchor - rng.int(200, 400) * DAY_MS) });
+    state.installations.push({ id: org.installationId, orgLogin: login, createdAt: isoSeconds(anchor - rng.int(200, 400) * DAY_MS), permissions: { ...DEFAULT_INSTALLATION_PERMISSIONS } });
   }
   return state;
 }
@@ -162,7 +163,7 @@ export function generateRepoData(options: ResolvedOptions, repo: RepoRecord, org
   files.set('README.md', `# ${repo.name}\n\n${repo.description}.\n`);
   const empty: RepoData = {
     pulls: [], issues: [], releases: [], tags: [], workflows: [], runs: [], environments: [], deployments: [],
-    dependabotAlerts: [], codeScanningAlerts: [], secretScanningAlerts: [], checkRuns: [], files,
+    dependabotAlerts: [], codeScanningAlerts: [], secretScanningAlerts: [], checkRuns: [], files, commitFiles: new Map(),
     branches: [{ name: repo.defaultBranch, sha: rng.sha(), protection: null }],
   };
   if (repo.name === ORG_CONFIG_REPO) {

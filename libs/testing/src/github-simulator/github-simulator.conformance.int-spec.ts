@@ -27,6 +27,8 @@ interface Fixtures {
   data: (repo: RepoRecord) => RepoData;
   installationId: number;
   checkRunId: number;
+  /** A pull request of `repo()` whose branch adds, changes and removes files. */
+  pullWithFiles: number;
   hookId: number;
   hookDeliveryId: number;
   appDeliveryId: number;
@@ -88,6 +90,7 @@ const CASES: Case[] = [
   { route: 'GET /repos/{owner}/{repo}/git/trees/{ref+}', path: (f) => `/repos/${full(f.repo())}/git/trees/main?recursive=1`, spec: '/repos/{owner}/{repo}/git/trees/{tree_sha}' },
   { route: 'GET /repos/{owner}/{repo}/pulls', path: (f) => `/repos/${full(f.repo())}/pulls?state=all` },
   { route: 'GET /repos/{owner}/{repo}/pulls/{number}', path: (f) => `/repos/${full(f.repo())}/pulls/${f.data(f.repo()).pulls[0].number}`, spec: '/repos/{owner}/{repo}/pulls/{pull_number}' },
+  { route: 'GET /repos/{owner}/{repo}/pulls/{number}/files', path: (f) => `/repos/${full(f.repo())}/pulls/${f.pullWithFiles}/files`, spec: '/repos/{owner}/{repo}/pulls/{pull_number}/files' },
   { route: 'GET /repos/{owner}/{repo}/issues', path: (f) => `/repos/${full(f.repo())}/issues?state=all` },
   { route: 'GET /repos/{owner}/{repo}/issues/{number}', path: (f) => `/repos/${full(f.repo())}/issues/${f.data(f.repo()).issues[0].number}`, spec: '/repos/{owner}/{repo}/issues/{issue_number}' },
   { route: 'GET /repos/{owner}/{repo}/releases', path: (f) => `/repos/${full(f.repo((d) => d.releases.length > 0))}/releases` },
@@ -107,7 +110,8 @@ const CASES: Case[] = [
   { route: 'GET /repos/{owner}/{repo}/actions/runs/{id}', path: (f) => `/repos/${full(f.repo())}/actions/runs/${f.data(f.repo()).runs[0].id}`, spec: '/repos/{owner}/{repo}/actions/runs/{run_id}' },
   { route: 'POST /repos/{owner}/{repo}/check-runs', path: (f) => `/repos/${full(f.repo())}/check-runs`, body: (f) => ({ name: 'conformance', head_sha: f.data(f.repo()).branches[0].sha, status: 'in_progress' }), status: 201 },
   { route: 'GET /repos/{owner}/{repo}/check-runs/{id}', path: (f) => `/repos/${full(f.repo())}/check-runs/${f.checkRunId}`, spec: '/repos/{owner}/{repo}/check-runs/{check_run_id}' },
-  { route: 'PATCH /repos/{owner}/{repo}/check-runs/{id}', path: (f) => `/repos/${full(f.repo())}/check-runs/${f.checkRunId}`, body: () => ({ conclusion: 'success', output: { title: 'Done', summary: 'All good' } }), spec: '/repos/{owner}/{repo}/check-runs/{check_run_id}' },
+  { route: 'GET /repos/{owner}/{repo}/check-runs/{id}/annotations', path: (f) => `/repos/${full(f.repo())}/check-runs/${f.checkRunId}/annotations`, spec: '/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations' },
+  { route: 'PATCH /repos/{owner}/{repo}/check-runs/{id}', path: (f) => `/repos/${full(f.repo())}/check-runs/${f.checkRunId}`, body: () => ({ conclusion: 'failure', output: { title: 'Done', summary: 'One problem', annotations: [{ path: 'port.yml', start_line: 2, end_line: 2, annotation_level: 'failure', message: 'blueprint: missing' }] } }), spec: '/repos/{owner}/{repo}/check-runs/{check_run_id}' },
   { route: 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', path: (f) => `/repos/${full(f.repo())}/commits/main/check-runs` },
   { route: 'GET /repos/{owner}/{repo}/environments', path: (f) => `/repos/${full(f.repo((d) => d.environments.length > 0))}/environments` },
   { route: 'GET /repos/{owner}/{repo}/environments/{name}', path: (f) => `/repos/${full(f.repo((d) => d.environments.length > 0))}/environments/production`, spec: '/repos/{owner}/{repo}/environments/{environment_name}' },
@@ -207,7 +211,12 @@ describe('GitHub simulator conformance with the GHES 3.19 OpenAPI description', 
       return found;
     };
     const first = repo();
-    const checkRun = await call(sim, `/repos/${first.fullName}/check-runs`, tokens.pat, { method: 'POST', body: { name: 'fixture', head_sha: sim.state.repoData(first).branches[0].sha } });
+    const checkRun = await call(sim, `/repos/${first.fullName}/check-runs`, tokens.pat, {
+      method: 'POST',
+      body: { name: 'fixture', head_sha: sim.state.repoData(first).branches[0].sha, output: { title: 'Fixture', summary: 'One annotation', annotations: [{ path: 'README.md', start_line: 1, end_line: 1, start_column: 1, end_column: 4, annotation_level: 'warning', message: 'fixture', title: 'Fixture', raw_details: 'details' }] } },
+    });
+    sim.push(org, first.name, { branch: first.defaultBranch, files: { 'docs/old.md': 'old\n', 'docs/moved.md': 'moved\n' } });
+    const pullWithFiles = sim.openPullRequest(org, first.name, { files: { 'port.yml': 'identifier: api\nblueprint: service\n', 'README.md': '# changed\n', 'docs/old.md': null, 'docs/moved.md': null, 'docs/renamed.md': 'moved\n' } });
     const hook = await call(sim, `/orgs/${org}/hooks`, tokens.pat, { method: 'POST', body: { config: { url: receiver.url, content_type: 'json', secret: receiver.secret }, events: ['*'] } });
     await sim.webhooksIdle();
     const log = sim.deliveries();
@@ -218,6 +227,7 @@ describe('GitHub simulator conformance with the GHES 3.19 OpenAPI description', 
       data: (record) => sim.state.repoData(record),
       installationId,
       checkRunId: checkRun.json<{ id: number }>().id,
+      pullWithFiles: pullWithFiles.number,
       hookId: hook.json<{ id: number }>().id,
       hookDeliveryId: log.find((delivery) => delivery.target === 'org')?.id ?? 0,
       appDeliveryId: log.find((delivery) => delivery.target === 'app')?.id ?? 0,

@@ -84,6 +84,54 @@ describe('GithubSimulator mutations', () => {
     expect(newBranch[1].payload).toMatchObject({ created: true, before: '0000000000000000000000000000000000000000' });
   });
 
+  it('opens a pull request that changes files on its own branch: the files route lists them and contents differ per ref', async () => {
+    const text = async (path: string, ref?: string): Promise<string | number> => {
+      const answer = await call(sim, `/repos/acme/${repo}/contents/${path}${ref ? `?ref=${ref}` : ''}`, pat);
+      return answer.status === 200 ? Buffer.from(answer.json<{ content: string }>().content, 'base64').toString('utf8') : answer.status;
+    };
+    const readmeBefore = await text('README.md');
+    const opened = await sent(() => sim.openPullRequest('acme', repo, { title: 'Config', head: 'config', files: { 'port.yml': 'identifier: api\nblueprint: service\n', 'README.md': '# new\n', 'docs/old.md': null } }));
+    expect(names(opened)).toEqual(['create', 'push', 'pull_request.opened']);
+    const pull = opened[2].payload.pull_request as Item;
+    const head = (pull.head as Item).sha as string;
+    expect(opened[1].payload).toMatchObject({ after: head, head_commit: { added: ['port.yml'], modified: ['README.md'], removed: [] } });
+    expect(pull).toMatchObject({ changed_files: 2, additions: 3, deletions: 3 });
+
+    const files = await get<Item[]>(`/repos/acme/${repo}/pulls/${String(pull.number)}/files`);
+    expect(files).toEqual([
+      expect.objectContaining({ filename: 'README.md', status: 'modified', additions: 1, deletions: 3, changes: 4, patch: expect.stringMatching(/^@@ -1,\d+ \+1,1 @@\n-/) }),
+      expect.objectContaining({ filename: 'port.yml', status: 'added', additions: 2, deletions: 0, changes: 2, patch: '@@ -0,0 +1,2 @@\n+identifier: api\n+blueprint: service', contents_url: `${sim.apiUrl}/repos/acme/${repo}/contents/port.yml?ref=${head}` }),
+    ]);
+    expect(await text('port.yml', head)).toBe('identifier: api\nblueprint: service\n');
+    expect(await text('port.yml', 'config')).toBe('identifier: api\nblueprint: service\n');
+    expect(await text('port.yml')).toBe(404);
+    expect(await text('README.md', 'main')).toBe(readmeBefore);
+
+    const synchronized = await sent(() => sim.push('acme', repo, { branch: 'config', files: { 'port.yml': null, 'services/port.yml': 'identifier: api\nblueprint: service\n' } }));
+    expect(names(synchronized)).toEqual(['push', 'pull_request.synchronize']);
+    expectExampleShape(synchronized[1].payload, 'pull_request', 'synchronize');
+    const after = synchronized[0].payload.after as string;
+    expect(synchronized[1].payload).toMatchObject({ before: head, after, pull_request: { head: { sha: after } } });
+    expect((await get<Item[]>(`/repos/acme/${repo}/pulls/${String(pull.number)}/files`)).map((file) => [file.filename, file.status, file.previous_filename])).toEqual([
+      ['README.md', 'modified', undefined],
+      ['services/port.yml', 'added', undefined],
+    ]);
+    expect(await text('port.yml', head)).toBe('identifier: api\nblueprint: service\n');
+    expect(await text('port.yml', after)).toBe(404);
+
+    const merged = await sent(() => sim.mergePullRequest('acme', repo, pull.number as number));
+    expect(merged[1].payload).toMatchObject({ ref: 'refs/heads/main', head_commit: { added: ['services/port.yml'], modified: ['README.md'] } });
+    expect(await text('services/port.yml')).toBe('identifier: api\nblueprint: service\n');
+    expect(await text('README.md', merged[1].payload.before as string)).toBe(readmeBefore);
+  });
+
+  it('lists a renamed file once, with its previous name', async () => {
+    sim.push('acme', repo, { branch: 'main', files: { 'old/port.yml': 'identifier: x\nblueprint: y\n' } });
+    const pull = sim.openPullRequest('acme', repo, { files: { 'old/port.yml': null, 'new/port.yml': 'identifier: x\nblueprint: y\n' } });
+    expect(await get<Item[]>(`/repos/acme/${repo}/pulls/${pull.number}/files`)).toEqual([expect.objectContaining({ filename: 'new/port.yml', status: 'renamed', previous_filename: 'old/port.yml', changes: 0 })]);
+    expect((await call(sim, `/repos/acme/${repo}/pulls/999/files`, pat)).status).toBe(404);
+  });
+
   it('creates and deletes branches and tags, and creates and deletes releases', async () => {
     const created = await sent(() => sim.createBranch('acme', repo, { name: 'release/2.x' }));
     expect(names(created)).toEqual(['create', 'push']);

@@ -1,5 +1,6 @@
 import { SimulatedClock } from './clock';
 import { ADMIN_LOGIN, isoSeconds } from './generator';
+import { branchFiles, ChangedFile, commitOnBranch, lineDiff, pullRequestFiles } from './repo-files';
 import { BranchRecord, IssueRecord, LabelRecord, PullRecord, ReleaseRecord, RepoData, RepoRecord, SimulatorState, TagRecord, WorkflowRecord } from './state';
 import { EventSender, newSha, PushCommit, ZERO_SHA } from './webhooks/payloads';
 
@@ -26,8 +27,8 @@ export function requireRepo(state: SimulatorState, owner: string, name: string):
 }
 
 /**
- * Changes to a repository's contents, each sending the webhooks GitHub sends for it. Files are shared by every
- * branch (see `RepoData.files`), so a push to any branch changes what the contents and trees APIs serve.
+ * Changes to a repository's contents, each sending the webhooks GitHub sends for it. A push changes the files of
+ * its branch only; a branch nobody committed to shares the default branch's files (see `repo-files.ts`).
  */
 export class ContentMutations {
   constructor(private readonly deps: MutationDeps) {}
@@ -53,15 +54,29 @@ export class ContentMutations {
     return issue;
   }
 
-  openPullRequest(owner: string, name: string, options: { title?: string; body?: string; head?: string; base?: string; draft?: boolean; user?: string } = {}): PullRecord {
+  /**
+   * Opens a pull request from `head` (created from `base` when missing) into `base`. With `files`, a commit making
+   * those changes (text, or null to remove) is pushed to `head` first, as a contributor would: the pull request's
+   * files and the contents at its head sha then differ from the base branch.
+   */
+  openPullRequest(
+    owner: string,
+    name: string,
+    options: { title?: string; body?: string; head?: string; base?: string; draft?: boolean; user?: string; files?: Record<string, string | null> } = {},
+  ): PullRecord {
     const { repo, data } = this.repo(owner, name);
     const number = nextNumber(data);
     const base = options.base ?? repo.defaultBranch;
-    if (!data.branches.some((branch) => branch.name === base)) throw new Error(`Base branch ${base} not found in ${repo.fullName}`);
+    const baseBranch = data.branches.find((branch) => branch.name === base);
+    if (!baseBranch) throw new Error(`Base branch ${base} not found in ${repo.fullName}`);
     const headRef = options.head ?? `change-${number}`;
+    if (headRef === base) throw new Error(`The head and base of a pull request must differ (both ${base})`);
+    if (options.files) this.push(owner, name, { branch: headRef, files: options.files, from: base, message: options.title, author: options.user });
     let head = data.branches.find((branch) => branch.name === headRef);
     if (!head) {
-      head = { name: headRef, sha: newSha(), protection: null };
+      head = { name: headRef, sha: newSha(), protection: null, forkedFrom: baseBranch.sha };
+      // A fork of the base: its files stay the base's of this moment, whatever the base gets later.
+      data.commitFiles.set(head.sha, new Map(branchFiles(repo, data, baseBranch)));
       data.branches.push(head);
     }
     const now = this.now();
@@ -89,7 +104,9 @@ export class ContentMutations {
       changedFiles: 1,
       commits: 1,
       comments: 0,
+      mergeBaseSha: head.forkedFrom ?? baseBranch.sha,
     };
+    this.countChanges(repo, data, pull);
     data.pulls.push(pull);
     this.pullEvent(repo, pull, 'opened');
     return pull;
@@ -127,54 +144,62 @@ export class ContentMutations {
     return pull;
   }
 
-  /** Closes the pull request as merged, then pushes the merge commit to its base branch. */
+  /** Closes the pull request as merged, then pushes the merge commit, with the pull request's file changes, to its base branch. */
   mergePullRequest(owner: string, name: string, number: number): PullRecord {
     const { repo, data } = this.repo(owner, name);
     const pull = this.pull(data, number, repo);
     if (pull.state === 'closed') throw new Error(`Pull request #${number} is not open`);
     const base = data.branches.find((branch) => branch.name === pull.baseRef);
     const before = base?.sha ?? ZERO_SHA;
+    const changes = fileChangesOf(pullRequestFiles(repo, data, pull));
     const sha = newSha();
     const now = this.now();
     Object.assign(pull, { state: 'closed', merged: true, mergeCommitSha: sha, closedAt: now, mergedAt: now, updatedAt: now });
     this.pullEvent(repo, pull, 'closed');
-    if (base) base.sha = sha;
+    const committed = base ? commitOnBranch(repo, data, base, sha, changes) : { added: [], modified: [], removed: [] };
     repo.pushedAt = now;
-    const commit: PushCommit = { sha, message: `Merge pull request #${pull.number} from ${repo.ownerLogin}/${pull.headRef}\n\n${pull.title}`, timestamp: now, authorLogin: ADMIN_LOGIN, added: [], removed: [], modified: [] };
+    const commit: PushCommit = { sha, message: `Merge pull request #${pull.number} from ${repo.ownerLogin}/${pull.headRef}\n\n${pull.title}`, timestamp: now, authorLogin: ADMIN_LOGIN, ...committed };
     this.deps.events.push(repo, ADMIN_LOGIN, { ref: `refs/heads/${pull.baseRef}`, before, after: sha, commits: [commit] });
     return pull;
   }
 
-  /** One commit on `branch` (created when missing) adding, changing or (`null`) removing files. */
-  push(owner: string, name: string, options: { branch: string; files?: Record<string, string | null>; message?: string; author?: string }): PushResult {
+  /**
+   * One commit on `branch` (created from `from`, by default the default branch, when missing) adding, changing or
+   * (`null`) removing files. Open pull requests from that branch move to the new head (`pull_request` synchronize).
+   */
+  push(owner: string, name: string, options: { branch: string; files?: Record<string, string | null>; message?: string; author?: string; from?: string }): PushResult {
     const { repo, data } = this.repo(owner, name);
     const author = options.author ?? ADMIN_LOGIN;
     let branch = data.branches.find((candidate) => candidate.name === options.branch);
     const before = branch?.sha ?? ZERO_SHA;
     if (!branch) {
-      branch = { name: options.branch, sha: before, protection: null };
+      const fromName = options.from ?? repo.defaultBranch;
+      const from = data.branches.find((candidate) => candidate.name === fromName);
+      if (!from) throw new Error(`Branch ${fromName} not found in ${repo.fullName}`);
+      if (!data.commitFiles.has(from.sha)) data.commitFiles.set(from.sha, new Map(branchFiles(repo, data, from)));
+      branch = { name: options.branch, sha: from.sha, protection: null, forkedFrom: from.sha };
       data.branches.push(branch);
       this.createEvent(repo, 'branch', options.branch);
     }
-    const result: PushResult = { ref: `refs/heads/${options.branch}`, before, after: newSha(), added: [], modified: [], removed: [] };
-    for (const [path, content] of Object.entries(options.files ?? {})) {
-      const existed = data.files.has(path);
-      if (content === null) {
-        if (!existed) continue;
-        data.files.delete(path);
-        result.removed.push(path);
-        data.workflows = data.workflows.filter((workflow) => workflow.path !== path);
-      } else {
-        data.files.set(path, content);
-        (existed ? result.modified : result.added).push(path);
-        if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) && !data.workflows.some((workflow) => workflow.path === path)) data.workflows.push(this.workflowFor(path, content));
-      }
+    const after = newSha();
+    const changes = commitOnBranch(repo, data, branch, after, options.files ?? {});
+    const result: PushResult = { ref: `refs/heads/${options.branch}`, before, after, ...changes };
+    data.workflows = data.workflows.filter((workflow) => !changes.removed.includes(workflow.path));
+    for (const path of [...changes.added, ...changes.modified]) {
+      if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) && !data.workflows.some((workflow) => workflow.path === path)) data.workflows.push(this.workflowFor(path, options.files?.[path] ?? ''));
     }
-    branch.sha = result.after;
     const now = this.now();
     repo.pushedAt = repo.updatedAt = now;
     const commit: PushCommit = { sha: result.after, message: options.message ?? `Update ${[...result.added, ...result.modified, ...result.removed].join(', ') || options.branch}`, timestamp: now, authorLogin: author, added: result.added, removed: result.removed, modified: result.modified };
     this.deps.events.push(repo, author, { ref: result.ref, before, after: result.after, commits: [commit] });
+    for (const pull of data.pulls.filter((candidate) => candidate.state === 'open' && candidate.headRef === options.branch)) {
+      const previous = pull.headSha;
+      pull.headSha = after;
+      pull.updatedAt = now;
+      pull.commits += 1;
+      this.countChanges(repo, data, pull);
+      this.pullEvent(repo, pull, 'synchronize', { before: previous, after });
+    }
     return result;
   }
 
@@ -183,7 +208,7 @@ export class ContentMutations {
     if (data.branches.some((branch) => branch.name === options.name)) throw new Error(`Branch ${options.name} already exists`);
     const from = data.branches.find((branch) => branch.name === (options.from ?? repo.defaultBranch));
     if (!from) throw new Error(`Branch ${options.from ?? repo.defaultBranch} not found`);
-    const branch: BranchRecord = { name: options.name, sha: from.sha, protection: null };
+    const branch: BranchRecord = { name: options.name, sha: from.sha, protection: null, forkedFrom: from.sha };
     data.branches.push(branch);
     this.createEvent(repo, 'branch', branch.name);
     this.deps.events.push(repo, ADMIN_LOGIN, { ref: `refs/heads/${branch.name}`, before: ZERO_SHA, after: branch.sha, commits: [], baseRef: `refs/heads/${from.name}` });
@@ -298,14 +323,25 @@ export class ContentMutations {
     return issue;
   }
 
-  private pullEvent(repo: RepoRecord, pull: PullRecord, action: string, extra: { changes?: Record<string, unknown>; label?: LabelRecord } = {}): void {
+  private pullEvent(repo: RepoRecord, pull: PullRecord, action: string, extra: { changes?: Record<string, unknown>; label?: LabelRecord; before?: string; after?: string } = {}): void {
     this.deps.events.repo('pull_request', repo, ADMIN_LOGIN, (render) => ({
       action,
       number: pull.number,
       ...(extra.changes ? { changes: extra.changes } : {}),
+      ...(extra.before !== undefined && extra.after !== undefined ? { before: extra.before, after: extra.after } : {}),
       pull_request: render.pull(repo, pull),
       ...(extra.label ? { label: render.label(repo, extra.label) } : {}),
     }));
+  }
+
+  /** A pull request whose head has files of its own counts its real changes; others keep their generated numbers. */
+  private countChanges(repo: RepoRecord, data: RepoData, pull: PullRecord): void {
+    const files = pullRequestFiles(repo, data, pull);
+    if (files.length === 0) return;
+    const diffs = files.map((file) => lineDiff(file.before, file.after));
+    pull.changedFiles = files.length;
+    pull.additions = diffs.reduce((sum, diff) => sum + diff.additions, 0);
+    pull.deletions = diffs.reduce((sum, diff) => sum + diff.deletions, 0);
   }
 
   private createEvent(repo: RepoRecord, refType: 'branch' | 'tag', ref: string): void {
@@ -322,6 +358,16 @@ export class ContentMutations {
     const title = /^name:\s*(.+)$/m.exec(content)?.[1]?.trim().replace(/^['"]|['"]$/g, '');
     return { id: this.deps.state.nextId(), name: title ?? path, path, state: 'active', createdAt: now, updatedAt: now };
   }
+}
+
+/** The path → text (or null: removed) changes that turn a pull request's base into its head. */
+function fileChangesOf(files: readonly ChangedFile[]): Record<string, string | null> {
+  const changes: Record<string, string | null> = {};
+  for (const file of files) {
+    if (file.previousFilename !== undefined) changes[file.previousFilename] = null;
+    changes[file.filename] = file.after ?? null;
+  }
+  return changes;
 }
 
 /** Pull requests and issues share one number sequence. */

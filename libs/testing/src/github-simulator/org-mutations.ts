@@ -50,6 +50,7 @@ export class OrgMutations {
       pulls: [], issues: [], releases: [], tags: [], workflows: [], runs: [], environments: [], deployments: [],
       dependabotAlerts: [], codeScanningAlerts: [], secretScanningAlerts: [], checkRuns: [],
       files: new Map([['README.md', `# ${repo.name}\n`]]),
+      commitFiles: new Map(),
       branches: [{ name: repo.defaultBranch, sha: newSha(), protection: null }],
     };
     state.addRepository(org, repo, data);

@@ -550,7 +550,7 @@ export class Renderer {
       app_slug: 'glint-sim',
       target_id: org?.id ?? 0,
       target_type: 'Organization',
-      permissions: { metadata: 'read', contents: 'read', pull_requests: 'read', issues: 'read', actions: 'write', members: 'read', administration: 'read', deployments: 'read', environments: 'read', security_events: 'read', secret_scanning_alerts: 'read', vulnerability_alerts: 'read', custom_properties: 'read' },
+      permissions: { ...installation.permissions },
       events: ['push', 'pull_request', 'issues', 'release', 'repository', 'workflow_run', 'deployment', 'deployment_status', 'team', 'member', 'organization'],
       created_at: installation.createdAt,
       updated_at: installation.createdAt,

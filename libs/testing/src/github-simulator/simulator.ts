@@ -11,7 +11,7 @@ import { Renderer } from './render';
 import { Router } from './router';
 import { ContentMutations } from './mutations';
 import { ensureUser, OrgMutations } from './org-mutations';
-import { RunConclusion, SimulatorState } from './state';
+import { PermissionLevel, RunConclusion, SimulatorState } from './state';
 import { DeliveryRecord, WebhookDeliverer, WebhookTarget } from './webhooks/deliverer';
 import { EventSender } from './webhooks/payloads';
 import { WorkflowRunner } from './workflow-runner';
@@ -155,6 +155,19 @@ export class GithubSimulator {
     const record = this.state.repo(owner, repo);
     if (!record) throw new Error(`Repository ${owner}/${repo} not found`);
     this.runner.setOutcome(record, workflow, conclusion);
+  }
+
+  /**
+   * Changes what the App may do in an organization's installation, e.g. `{ checks: null }` to withdraw the checks
+   * permission (check-run routes then answer 403 "Resource not accessible by integration"); tokens follow at once.
+   */
+  setInstallationPermissions(orgLogin: string, permissions: Record<string, PermissionLevel | null>): void {
+    const installation = this.state.installations.find((candidate) => candidate.orgLogin.toLowerCase() === orgLogin.toLowerCase());
+    if (!installation) throw new Error(`No installation for ${orgLogin}`);
+    for (const [name, level] of Object.entries(permissions)) {
+      if (level === null) delete installation.permissions[name];
+      else installation.permissions[name] = level;
+    }
   }
 
   openPullRequest(...args: Parameters<ContentMutations['openPullRequest']>): ReturnType<ContentMutations['openPullRequest']> {

@@ -40,11 +40,33 @@ export interface OrgRecord {
   repos: RepoRecord[];
 }
 
+export type PermissionLevel = 'read' | 'write';
+
 export interface InstallationRecord {
   id: number;
   orgLogin: string;
   createdAt: string;
+  /** What the App may do in this installation (`checks: 'write'`, …); its tokens carry the same. */
+  permissions: Record<string, PermissionLevel>;
 }
+
+/** The permissions every generated installation has. */
+export const DEFAULT_INSTALLATION_PERMISSIONS: Readonly<Record<string, PermissionLevel>> = {
+  metadata: 'read',
+  contents: 'read',
+  pull_requests: 'read',
+  issues: 'read',
+  actions: 'write',
+  checks: 'write',
+  members: 'read',
+  administration: 'read',
+  deployments: 'read',
+  environments: 'read',
+  security_events: 'read',
+  secret_scanning_alerts: 'read',
+  vulnerability_alerts: 'read',
+  custom_properties: 'read',
+};
 
 export interface RepoRecord {
   id: number;
@@ -101,6 +123,8 @@ export interface PullRecord {
   comments: number;
   /** The id the PR has as an issue (`GET …/issues/{number}`). */
   issueId: number;
+  /** The commit the head branch was forked from, when known: `GET …/pulls/{number}/files` diffs head against it. */
+  mergeBaseSha?: string;
 }
 
 export interface IssueRecord {
@@ -141,6 +165,8 @@ export interface BranchRecord {
   name: string;
   sha: string;
   protection: BranchProtectionRecord | null;
+  /** The commit a branch created at run time started from. */
+  forkedFrom?: string;
 }
 
 export interface BranchProtectionRecord {
@@ -259,6 +285,20 @@ export interface CheckRunRecord {
   startedAt: string;
   completedAt: string | null;
   output: { title: string | null; summary: string | null; text: string | null };
+  /** Appended by each create or update that sends `output.annotations` (at most 50 per request). */
+  annotations: CheckAnnotationRecord[];
+}
+
+export interface CheckAnnotationRecord {
+  path: string;
+  startLine: number;
+  endLine: number;
+  startColumn: number | null;
+  endColumn: number | null;
+  level: 'notice' | 'warning' | 'failure';
+  message: string;
+  title: string | null;
+  rawDetails: string | null;
 }
 
 export interface OrgHookRecord {
@@ -292,8 +332,13 @@ export interface RepoData {
   secretScanningAlerts: SecretScanningAlertRecord[];
   /** Created through the API only; newest last. */
   checkRuns: CheckRunRecord[];
-  /** Path → UTF-8 text; every branch holds the same files. */
+  /**
+   * The default branch's files, path → UTF-8 text. Every other branch shares them until a commit is made on it
+   * (see `repo-files.ts`).
+   */
   files: Map<string, string>;
+  /** Files at commits made at run time (and at the heads they replaced), by sha: other branches' contents, older versions. */
+  commitFiles: Map<string, Map<string, string>>;
 }
 
 /** The whole model; `repoData` generates a repository's contents when first asked. */

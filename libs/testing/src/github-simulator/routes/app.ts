@@ -62,7 +62,7 @@ export const appRoutes: RouteDefinition[] = [
       const installation = ctx.state.installations.find((candidate) => String(candidate.id) === ctx.params.id);
       if (!installation) return notFound();
       const { token, expiresAtMs } = ctx.auth.issueInstallationToken(installation);
-      return json({ token, expires_at: isoSeconds(expiresAtMs), permissions: { metadata: 'read', contents: 'read', pull_requests: 'read', issues: 'read', actions: 'write' }, repository_selection: 'all' }, 201);
+      return json({ token, expires_at: isoSeconds(expiresAtMs), permissions: { ...installation.permissions }, repository_selection: 'all' }, 201);
     },
   },
   {

@@ -1,13 +1,16 @@
-import { actorLogin, bodyObject, json, notFound, RouteContext, RouteDefinition, RouteResult, validationFailed, visibleRepo } from '../context';
+import { actorLogin, bodyObject, json, missingPermission, notFound, RouteContext, RouteDefinition, RouteResult, validationFailed, visibleRepo } from '../context';
 import { isoSeconds } from '../generator';
-import { paginateWrapped } from '../pagination';
+import { paginate, paginateWrapped } from '../pagination';
 import { nodeId } from '../render';
-import { CheckRunRecord, RepoRecord } from '../state';
+import { CheckAnnotationRecord, CheckRunRecord, RepoRecord } from '../state';
 import { JsonObject } from '../templates';
 import { appObject } from './app';
 
 const STATUSES = ['queued', 'in_progress', 'completed'] as const;
 const CONCLUSIONS = ['success', 'failure', 'neutral', 'cancelled', 'skipped', 'timed_out', 'action_required'] as const;
+const ANNOTATION_LEVELS = ['notice', 'warning', 'failure'] as const;
+/** GitHub takes at most this many annotations per create or update request; more need further updates. */
+const MAX_ANNOTATIONS_PER_REQUEST = 50;
 
 function renderCheckRun(ctx: RouteContext, repo: RepoRecord, run: CheckRunRecord): JsonObject {
   const url = `${ctx.render.apiBase}/repos/${repo.fullName}/check-runs/${run.id}`;
@@ -23,7 +26,7 @@ function renderCheckRun(ctx: RouteContext, repo: RepoRecord, run: CheckRunRecord
     conclusion: run.conclusion,
     started_at: run.startedAt,
     completed_at: run.completedAt,
-    output: { ...run.output, annotations_count: 0, annotations_url: `${url}/annotations` },
+    output: { ...run.output, annotations_count: run.annotations.length, annotations_url: `${url}/annotations` },
     name: run.name,
     // The simulator has no check suites of its own: one per head commit, its id derived from the commit.
     check_suite: { id: Number.parseInt(run.headSha.slice(0, 8), 16) || 1 },
@@ -50,10 +53,66 @@ function applyBody(ctx: RouteContext, run: CheckRunRecord, body: Record<string, 
   if (run.status === 'completed') run.completedAt = typeof body.completed_at === 'string' ? body.completed_at : (run.completedAt ?? now);
   const output = body.output !== null && typeof body.output === 'object' ? (body.output as Record<string, unknown>) : undefined;
   if (output) {
-    const text = (value: unknown, fallback: string | null): string | null => (typeof value === 'string' ? value : fallback);
-    run.output = { title: text(output.title, run.output.title), summary: text(output.summary, run.output.summary), text: text(output.text, run.output.text) };
+    if (typeof output.title !== 'string') return 'Invalid request.\n\n"title" wasn\'t supplied.';
+    if (typeof output.summary !== 'string') return 'Invalid request.\n\n"summary" wasn\'t supplied.';
+    const annotations = readAnnotations(output.annotations);
+    if (typeof annotations === 'string') return annotations;
+    run.output = { title: output.title, summary: output.summary, text: typeof output.text === 'string' ? output.text : run.output.text };
+    run.annotations.push(...annotations);
   }
   return undefined;
+}
+
+/** `output.annotations` of a request: the records to append, or GitHub's message for an invalid list. */
+function readAnnotations(raw: unknown): CheckAnnotationRecord[] | string {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) return 'Invalid request.\n\nFor \'properties/annotations\', it is not an array.';
+  if (raw.length > MAX_ANNOTATIONS_PER_REQUEST) return `Invalid request.\n\nFor 'properties/annotations', ${raw.length} items are more than the maximum of ${MAX_ANNOTATIONS_PER_REQUEST}.`;
+  const records: CheckAnnotationRecord[] = [];
+  for (const item of raw as unknown[]) {
+    const annotation = item !== null && typeof item === 'object' ? (item as Record<string, unknown>) : {};
+    for (const key of ['path', 'start_line', 'end_line', 'annotation_level', 'message']) {
+      if (annotation[key] === undefined) return `Invalid request.\n\n"${key}" wasn't supplied.`;
+    }
+    const { path, start_line: startLine, end_line: endLine, annotation_level: level, message } = annotation;
+    if (typeof path !== 'string' || path === '') return 'Invalid request.\n\nFor \'items\', "path" is not a non-empty string.';
+    if (!Number.isInteger(startLine) || (startLine as number) < 1 || !Number.isInteger(endLine) || (endLine as number) < (startLine as number)) {
+      return 'Invalid request.\n\n"start_line" and "end_line" must be line numbers (from 1), "end_line" not before "start_line".';
+    }
+    if (!ANNOTATION_LEVELS.includes(level as (typeof ANNOTATION_LEVELS)[number])) return `Invalid request.\n\n${JSON.stringify(level)} is not a member of ["notice", "warning", "failure"].`;
+    if (typeof message !== 'string') return 'Invalid request.\n\nFor \'items\', "message" is not a string.';
+    const column = (value: unknown): number | null => (Number.isInteger(value) ? (value as number) : null);
+    if ((column(annotation.start_column) !== null || column(annotation.end_column) !== null) && startLine !== endLine) {
+      return 'Invalid request.\n\n"start_column" and "end_column" are only allowed when "start_line" equals "end_line".';
+    }
+    records.push({
+      path,
+      startLine: startLine as number,
+      endLine: endLine as number,
+      startColumn: column(annotation.start_column),
+      endColumn: column(annotation.end_column),
+      level: level as CheckAnnotationRecord['level'],
+      message,
+      title: typeof annotation.title === 'string' ? annotation.title : null,
+      rawDetails: typeof annotation.raw_details === 'string' ? annotation.raw_details : null,
+    });
+  }
+  return records;
+}
+
+function renderAnnotation(ctx: RouteContext, repo: RepoRecord, run: CheckRunRecord, annotation: CheckAnnotationRecord): JsonObject {
+  return {
+    path: annotation.path,
+    blob_href: `${ctx.render.webBase}/${repo.fullName}/blob/${run.headSha}/${annotation.path}`,
+    start_line: annotation.startLine,
+    end_line: annotation.endLine,
+    start_column: annotation.startColumn,
+    end_column: annotation.endColumn,
+    annotation_level: annotation.level,
+    title: annotation.title,
+    message: annotation.message,
+    raw_details: annotation.rawDetails,
+  };
 }
 
 function send(ctx: RouteContext, repo: RepoRecord, run: CheckRunRecord, action: 'created' | 'completed'): void {
@@ -63,10 +122,12 @@ function send(ctx: RouteContext, repo: RepoRecord, run: CheckRunRecord, action: 
 function create(ctx: RouteContext): RouteResult {
   const repo = visibleRepo(ctx);
   if (!repo) return notFound();
+  const denied = missingPermission(ctx, 'checks', 'write');
+  if (denied) return denied;
   const body = bodyObject(ctx);
   if (typeof body.name !== 'string' || body.name === '') return validationFailed('Invalid request.\n\n"name" wasn\'t supplied.');
   if (typeof body.head_sha !== 'string' || !/^[0-9a-f]{40}$/i.test(body.head_sha)) return validationFailed('Invalid request.\n\n"head_sha" wasn\'t supplied.');
-  const run: CheckRunRecord = { id: ctx.state.nextId(), name: body.name, headSha: body.head_sha.toLowerCase(), status: 'queued', conclusion: null, externalId: '', detailsUrl: null, startedAt: isoSeconds(ctx.clock.now()), completedAt: null, output: { title: null, summary: null, text: null } };
+  const run: CheckRunRecord = { id: ctx.state.nextId(), name: body.name, headSha: body.head_sha.toLowerCase(), status: 'queued', conclusion: null, externalId: '', detailsUrl: null, startedAt: isoSeconds(ctx.clock.now()), completedAt: null, output: { title: null, summary: null, text: null }, annotations: [] };
   const problem = applyBody(ctx, run, body);
   if (problem) return validationFailed(problem);
   ctx.state.repoData(repo).checkRuns.push(run);
@@ -89,7 +150,18 @@ export const checkRunRoutes: RouteDefinition[] = [
     auth: 'token',
     handler: (ctx) => {
       const found = findRun(ctx);
-      return found ? json(renderCheckRun(ctx, found.repo, found.run)) : notFound();
+      if (!found) return notFound();
+      return missingPermission(ctx, 'checks', 'read') ?? json(renderCheckRun(ctx, found.repo, found.run));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/repos/{owner}/{repo}/check-runs/{id}/annotations',
+    auth: 'token',
+    handler: (ctx) => {
+      const found = findRun(ctx);
+      if (!found) return notFound();
+      return missingPermission(ctx, 'checks', 'read') ?? paginate(ctx, found.run.annotations, (annotation) => renderAnnotation(ctx, found.repo, found.run, annotation));
     },
   },
   {
@@ -99,7 +171,9 @@ export const checkRunRoutes: RouteDefinition[] = [
     handler: (ctx) => {
       const found = findRun(ctx);
       if (!found) return notFound();
-      const draft: CheckRunRecord = { ...found.run, output: { ...found.run.output } };
+      const denied = missingPermission(ctx, 'checks', 'write');
+      if (denied) return denied;
+      const draft: CheckRunRecord = { ...found.run, output: { ...found.run.output }, annotations: [...found.run.annotations] };
       const wasCompleted = found.run.status === 'completed';
       const problem = applyBody(ctx, draft, bodyObject(ctx));
       if (problem) return validationFailed(problem);
@@ -115,6 +189,8 @@ export const checkRunRoutes: RouteDefinition[] = [
     handler: (ctx) => {
       const repo = visibleRepo(ctx);
       if (!repo) return notFound();
+      const denied = missingPermission(ctx, 'checks', 'read');
+      if (denied) return denied;
       const data = ctx.state.repoData(repo);
       const ref = ctx.params.ref.replace(/^refs\/(heads|tags)\//, '');
       const sha = data.branches.find((branch) => branch.name === ref)?.sha ?? data.tags.find((tag) => tag.name === ref)?.sha ?? ref.toLowerCase();

@@ -1,5 +1,7 @@
 import { csv, json, notFound, RouteContext, RouteDefinition, visibleRepo } from '../context';
 import { paginate } from '../pagination';
+import { blobSha } from '../render';
+import { ChangedFile, lineDiff, pullRequestFiles } from '../repo-files';
 import { IssueRecord, PullRecord, RepoRecord } from '../state';
 import { JsonObject } from '../templates';
 import { directionOf, sortedBy } from './sorting';
@@ -9,6 +11,30 @@ type IssueLike = { kind: 'issue'; record: IssueRecord } | { kind: 'pull'; record
 function stateFilter(ctx: RouteContext): (state: 'open' | 'closed') => boolean {
   const wanted = ctx.query.get('state') ?? 'open';
   return (state) => wanted === 'all' || state === wanted;
+}
+
+/** GitHub lists at most this many files of a pull request. */
+const MAX_PULL_FILES = 3000;
+
+function renderDiffEntry(ctx: RouteContext, repo: RepoRecord, pull: PullRecord, file: ChangedFile): JsonObject {
+  const diff = lineDiff(file.before, file.after);
+  const path = file.filename.split('/').map(encodeURIComponent).join('/');
+  const text = file.after ?? file.before ?? '';
+  // A removed file's links point at the base, where it still exists.
+  const ref = file.status === 'removed' ? (pull.mergeBaseSha ?? pull.headSha) : pull.headSha;
+  return {
+    sha: blobSha(text),
+    filename: file.filename,
+    status: file.status,
+    additions: diff.additions,
+    deletions: diff.deletions,
+    changes: diff.additions + diff.deletions,
+    blob_url: `${ctx.render.webBase}/${repo.fullName}/blob/${ref}/${path}`,
+    raw_url: `${ctx.render.webBase}/${repo.fullName}/raw/${ref}/${path}`,
+    contents_url: `${ctx.render.apiBase}/repos/${repo.fullName}/contents/${path}?ref=${ref}`,
+    ...(diff.patch !== undefined ? { patch: diff.patch } : {}),
+    ...(file.previousFilename !== undefined ? { previous_filename: file.previousFilename } : {}),
+  };
 }
 
 function renderIssueLike(ctx: RouteContext, repo: RepoRecord, item: IssueLike): JsonObject {
@@ -42,6 +68,18 @@ export const pullRoutes: RouteDefinition[] = [
       const repo = visibleRepo(ctx);
       const pull = repo && ctx.state.repoData(repo).pulls.find((candidate) => String(candidate.number) === ctx.params.number);
       return repo && pull ? json({ ...ctx.render.pull(repo, pull), mergeable: pull.state === 'open' ? true : null, rebaseable: pull.state === 'open' ? true : null, mergeable_state: pull.state === 'open' ? 'clean' : 'unknown', review_comments: 0 }) : notFound();
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/repos/{owner}/{repo}/pulls/{number}/files',
+    auth: 'token',
+    handler: (ctx) => {
+      const repo = visibleRepo(ctx);
+      const pull = repo && ctx.state.repoData(repo).pulls.find((candidate) => String(candidate.number) === ctx.params.number);
+      if (!repo || !pull) return notFound();
+      const files = pullRequestFiles(repo, ctx.state.repoData(repo), pull).slice(0, MAX_PULL_FILES);
+      return paginate(ctx, files, (file) => renderDiffEntry(ctx, repo, pull, file));
     },
   },
   {

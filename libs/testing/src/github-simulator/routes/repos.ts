@@ -1,19 +1,14 @@
 import { csv, errorResult, json, notFound, RouteContext, RouteDefinition, visibleRepo } from '../context';
 import { paginate } from '../pagination';
 import { blobSha } from '../render';
-import { RepoData, RepoRecord } from '../state';
+import { filesAtRef } from '../repo-files';
+import { RepoRecord } from '../state';
 import { JsonObject } from '../templates';
 
-/** The files of a ref: every branch (and branch head sha) holds the repository's files. */
+/** The files of a ref (the default branch when absent), or undefined when the ref does not exist. */
 function filesAt(ctx: RouteContext, repo: RepoRecord, ref: string | null): Map<string, string> | undefined {
   const data = ctx.state.repoData(repo);
-  if (ref === null || ref === '' || refExists(data, ref)) return data.files;
-  return undefined;
-}
-
-function refExists(data: RepoData, ref: string): boolean {
-  const name = ref.replace(/^refs\/heads\//, '');
-  return data.branches.some((branch) => branch.name === name || branch.sha === ref) || data.tags.some((tag) => tag.name === ref.replace(/^refs\/tags\//, '') || tag.sha === ref);
+  return ref === null || ref === '' ? data.files : filesAtRef(repo, data, ref);
 }
 
 /** Directories implied by the file paths, e.g. `.github` and `.github/workflows`. */

@@ -1,0 +1,4 @@
+export { CHECK_RUN_NAME, ConfigCheckRunner } from './config-check-runner';
+export type { BlueprintLookup, ConfigCheckOutcome, ConfigCheckRunnerDependencies } from './config-check-runner';
+export type { CheckedFile, FileProblem } from './check-run-output';
+export { CHECKED_ACTIONS } from './pull-request-event';
