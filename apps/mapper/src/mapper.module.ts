@@ -1,18 +1,53 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { createCatalogClient } from '@glint/catalog-client';
 import { ConfigModule, GlintConfig } from '@glint/config';
+import { createGithubAccess, GithubAccess } from '@glint/github';
+import { JqEngine, MappingConfigSource } from '@glint/mapping';
 import { MetricsRegistry, ObservabilityModule } from '@glint/observability';
 import { DATA_SOURCE, PersistenceModule, postgresProbe } from '@glint/persistence';
-import { REDIS_CONNECTION, RedisModule, redisProbe } from '@glint/queue';
+import { createRedisConnection, PublishProducer, REDIS_CONNECTION, RedisModule, redisProbe } from '@glint/queue';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
+import { ConfigCheckRunner } from './config-checks';
 import { EventConsumerService } from './events/event-consumer.service';
 import { EventMetrics } from './events/event-metrics';
 import { EventRouter } from './events/event-router';
+import { LiveEventHandler } from './live/live-event-handler';
+import { EntityMapping } from './mapping/entity-mapping';
+import { ResyncRunner } from './sync/resync-runner';
+import { ResyncScheduler } from './sync/resync-scheduler';
+import { StatusController } from './sync/status.controller';
+import { SyncMetrics } from './sync/sync-metrics';
+import { SyncStatusStore } from './sync/sync-status';
+
+export interface MapperOptions {
+  /** Tests that drive resyncs themselves turn off the one at start. */
+  resyncAtStart?: boolean;
+}
+
+const GLINT_MAPPER_CONFIG = Symbol('GLINT_MAPPER_CONFIG');
+
+/** The mapper's own long-lived resources: a Redis connection that retries (workers, producers), the jq pool. */
+@Injectable()
+class MapperResources implements OnApplicationShutdown {
+  readonly connection: Redis;
+  readonly jq = new JqEngine();
+
+  constructor(@Inject(GLINT_MAPPER_CONFIG) config: GlintConfig) {
+    this.connection = createRedisConnection(config.redisUrl, 'worker', 'mapper-jobs');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.jq.close();
+    await this.connection.quit().catch(() => this.connection.disconnect());
+  }
+}
+
 
 /** Turns GitHub events and resyncs into entity changes for the publisher. */
 @Module({})
 export class MapperModule {
-  static register(config: GlintConfig): DynamicModule {
+  static register(config: GlintConfig, options: MapperOptions = {}): DynamicModule {
     const redis = RedisModule.forService(config.redisUrl, 'mapper');
     const persistence = PersistenceModule.forBridge(config.databaseUrl, 'mapper');
     const observability = ObservabilityModule.forService({
@@ -24,9 +59,51 @@ export class MapperModule {
     return {
       module: MapperModule,
       imports: [ConfigModule.forRoot(config), redis, persistence, observability],
+      controllers: [StatusController],
       providers: [
-        // No event kind is mapped yet: every event is taken off its partition and counted as ignored.
-        { provide: EventRouter, useValue: new EventRouter([]) },
+        { provide: GLINT_MAPPER_CONFIG, useValue: config },
+        MapperResources,
+        {
+          provide: 'GITHUB_ACCESS',
+          inject: [REDIS_CONNECTION],
+          useFactory: (connection: Redis) => createGithubAccess(config.github, { redis: connection }),
+        },
+        { provide: SyncMetrics, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => new SyncMetrics(metrics) },
+        { provide: SyncStatusStore, inject: [MapperResources], useFactory: (resources: MapperResources) => new SyncStatusStore(resources.connection) },
+        { provide: PublishProducer, inject: [MapperResources], useFactory: (resources: MapperResources) => new PublishProducer(resources.connection) },
+        { provide: MappingConfigSource, inject: [MapperResources], useFactory: (resources: MapperResources) => new MappingConfigSource(resources.jq) },
+        { provide: EntityMapping, inject: [MapperResources], useFactory: (resources: MapperResources) => new EntityMapping(resources.jq) },
+        {
+          provide: ResyncScheduler,
+          inject: ['GITHUB_ACCESS', MappingConfigSource, EntityMapping, PublishProducer, SyncStatusStore, SyncMetrics],
+          useFactory: (access: GithubAccess, mappingSource: MappingConfigSource, mapping: EntityMapping, producer: PublishProducer, status: SyncStatusStore, metrics: SyncMetrics) =>
+            new ResyncScheduler({
+              access,
+              metrics,
+              runner: new ResyncRunner({ access, mappingSource, mapping, producer, status, metrics, sendRawDataExamples: config.sendRawDataExamples }),
+              connection: () => createRedisConnection(config.redisUrl, 'worker', 'mapper-resync'),
+              intervalMinutes: config.resyncIntervalMinutes,
+              startWithResync: options.resyncAtStart,
+            }),
+        },
+        {
+          provide: EventRouter,
+          inject: ['GITHUB_ACCESS', MappingConfigSource, EntityMapping, PublishProducer, ResyncScheduler, MapperResources],
+          useFactory: (access: GithubAccess, mappingSource: MappingConfigSource, mapping: EntityMapping, producer: PublishProducer, resyncs: ResyncScheduler, resources: MapperResources) => {
+            const catalog = createCatalogClient(config.catalog);
+            const checkRunner = new ConfigCheckRunner({
+              jq: resources.jq,
+              mappings: mappingSource,
+              blueprints: {
+                missingBlueprints: async (ids) => {
+                  const exists = await Promise.all(ids.map((id) => catalog.blueprintExists(id)));
+                  return ids.filter((_, index) => !exists[index]);
+                },
+              },
+            });
+            return new EventRouter([new LiveEventHandler({ access, mappingSource, mapping, producer, resyncs, checkRunner })]);
+          },
+        },
         { provide: EventMetrics, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => new EventMetrics(metrics) },
         {
           provide: EventConsumerService,

@@ -1,12 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CatalogClient } from '@glint/catalog-client';
+import { CatalogClient, CatalogClientTuning, createCatalogClient } from '@glint/catalog-client';
 import { ConfigModule, GlintConfig } from '@glint/config';
 import { MetricsRegistry, ObservabilityModule } from '@glint/observability';
 import { DATA_SOURCE, PersistenceModule, postgresProbe } from '@glint/persistence';
 import { REDIS_CONNECTION, RedisModule, redisProbe } from '@glint/queue';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { createCatalogClient, CatalogClientTuning } from './catalog-client.factory';
 import { PublishRuntime } from './publishing/publish-runtime';
 import { PublisherMetrics } from './publishing/publisher-metrics';
 
@@ -35,7 +34,8 @@ export class PublisherModule {
         {
           provide: CatalogClient,
           inject: [PublisherMetrics],
-          useFactory: (metrics: PublisherMetrics) => createCatalogClient(config.catalog, metrics, options.catalog),
+          useFactory: (metrics: PublisherMetrics) =>
+            createCatalogClient(config.catalog, { onAnswer: (route, status) => metrics.catalogAnswers.inc({ route, status: String(status) }), ...options.catalog }),
         },
         {
           provide: PublishRuntime,

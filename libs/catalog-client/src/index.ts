@@ -5,3 +5,5 @@ export { CatalogApiError, CatalogAuthenticationError } from './catalog-errors';
 export { DEFAULT_MAX_ATTEMPTS, retryAfterMs } from './catalog-http';
 export type { SecretValue } from './catalog-http';
 export type * from './catalog-types';
+export { createCatalogClient } from './catalog-client.factory';
+export type { CatalogClientTuning } from './catalog-client.factory';

@@ -34,7 +34,7 @@ type KindFetcher = (context: FetchContext, selector: Selector) => AsyncIterable<
 /** Every kind's resync listing. Selectors carry the top-level `repositoryType` beside the resource's own options. */
 export const KIND_FETCHERS: Record<Kind, KindFetcher> = {
   organization: (context) => fetchOrganization(context),
-  repository: (context, selector) => fetchRepositories(context, selector),
+  repository: (context, selector) => withoutArchived(fetchRepositories(context, selector)),
   folder: (context, selector) => fetchFolders(context, selector as unknown as FolderSelector),
   user: (context) => fetchUsers(context),
   team: (context, selector) => fetchTeams(context, selector),
@@ -54,6 +54,11 @@ export const KIND_FETCHERS: Record<Kind, KindFetcher> = {
   file: (context, selector) => fetchFiles(context, selector as unknown as FileSelector),
   collaborator: (context, selector) => fetchCollaborators(context, selector),
 };
+
+/** Archived repositories are not catalogued: archiving one deletes its entity (github-integration-facts §3.2). */
+async function* withoutArchived(pages: AsyncIterable<GithubObject[]>): AsyncIterable<GithubObject[]> {
+  for await (const page of pages) yield page.filter((repository) => repository['archived'] !== true);
+}
 
 export function fetchResource(context: FetchContext, resource: ResourceConfig, config: PortAppConfig): AsyncIterable<GithubObject[]> {
   const { query: _query, ...options } = resource.selector;

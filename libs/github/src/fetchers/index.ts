@@ -5,7 +5,7 @@ export { fetchOrganization, fetchTeams, fetchUsers } from './organization-kinds'
 export type { TeamSelector } from './organization-kinds';
 export { fetchPullRequests } from './pull-requests';
 export type { PullRequest, PullRequestSelector } from './pull-requests';
-export { fetchRepositories, readRepositoryFile } from './repositories';
+export { enrichRepository, fetchRepositories, readRepositoryFile } from './repositories';
 export type { Repository, RepositorySelector, RepositoryType } from './repositories';
 export {
   fetchBranches,

@@ -33,7 +33,8 @@ export async function* fetchRepositories(context: FetchContext, selector: Reposi
   }
 }
 
-async function enrichRepository(context: FetchContext, repository: Repository, selector: RepositorySelector): Promise<Repository> {
+/** Adds what a repository selector asks for (`includedFiles`, `includedRelations`) to one repository. */
+export async function enrichRepository(context: FetchContext, repository: Repository, selector: RepositorySelector): Promise<Repository> {
   const enriched: Repository = { ...repository };
   const target = { owner: repository.owner.login, repo: repository.name };
   if (selector.includedFiles?.length) {

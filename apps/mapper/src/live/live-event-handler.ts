@@ -1,0 +1,174 @@
+import { Logger } from '@nestjs/common';
+import type { CatalogEntity } from '@glint/catalog-client';
+import { FetchContext, GithubAccess, GithubInstallation, readRepositoryFile } from '@glint/github';
+import { gitopsChangesForPush, GitopsFileError, LoadedMapping, MappingConfigSource } from '@glint/mapping';
+import type { EntityChange, HandlerResult, PublishProducer, WebhookEvent } from '@glint/queue';
+import type { ConfigCheckRunner } from '../config-checks';
+import type { EventKindHandler } from '../events/event-router';
+import { EntityMapping, publishSettingsOf } from '../mapping/entity-mapping';
+import type { ResyncRequester } from '../sync/resync-scheduler';
+import { keptBySelector } from './live-filters';
+import { changedPaths, liveObjectsOf } from './live-objects';
+
+/** The live events seed 004 lists, plus the installation events that start syncs. */
+export const LIVE_EVENTS = [
+  'repository',
+  'pull_request',
+  'issues',
+  'release',
+  'create',
+  'delete',
+  'push',
+  'deployment',
+  'deployment_status',
+  'workflow_run',
+  'dependabot_alert',
+  'code_scanning_alert',
+  'organization',
+  'team',
+  'membership',
+  'member',
+  'secret_scanning_alert',
+  'installation',
+  'installation_repositories',
+] as const;
+
+export interface LiveEventDependencies {
+  access: GithubAccess;
+  mappingSource: MappingConfigSource;
+  mapping: EntityMapping;
+  producer: PublishProducer;
+  resyncs: ResyncRequester;
+  checkRunner?: ConfigCheckRunner;
+  now?: () => Date;
+}
+
+type Payload = Record<string, unknown>;
+
+/**
+ * Keeps the catalog true between resyncs: each event's objects are re-read, run through every resource of their kind
+ * (selector and the kind's listing filters), and published as upserts or deletes. A push to a default branch also
+ * refreshes the mapping (a resync when it changed) and applies `port.yml` changes as GitOps entities.
+ */
+export class LiveEventHandler implements EventKindHandler {
+  readonly events = LIVE_EVENTS;
+  private readonly logger = new Logger('live-events');
+
+  constructor(private readonly deps: LiveEventDependencies) {}
+
+  async handle(event: WebhookEvent): Promise<HandlerResult> {
+    const payload = event.payload as Payload;
+    if (event.event === 'installation' || event.event === 'installation_repositories') return this.installationChanged(payload);
+
+    const installation = await this.installationOf(payload);
+    if (!installation) return 'ignored';
+    const context: FetchContext = { client: this.deps.access.clientFor(installation.id), organization: installation.accountLogin };
+    const now = this.deps.now ?? (() => new Date());
+
+    if (event.event === 'pull_request' && this.deps.checkRunner) {
+      // A failing check run must not hold up the pull request's own entity.
+      await this.deps.checkRunner.run(payload, context.client).catch((error: unknown) => this.logger.warn(`config check of ${event.deliveryId} failed: ${describe(error)}`));
+    }
+    let resyncRequested = false;
+    if (event.event === 'push') resyncRequested = await this.mappingMayHaveChanged(payload, installation);
+
+    const loaded = await this.deps.mappingSource.forOrganization(context.client, installation.accountLogin);
+    if (!organizationIncluded(loaded, installation)) return 'ignored';
+
+    const changes: EntityChange[] = [];
+    if (event.event === 'push') await this.gitops(payload, context, loaded, installation, now);
+    const observedAt = now().toISOString();
+    const repository = payload['repository'] as Payload | undefined;
+    for (const object of await liveObjectsOf(event, context)) {
+      for (const [index, resource] of loaded.config.resources.entries()) {
+        if (resource.kind !== object.kind) continue;
+        const kept = object.current !== null && keptBySelector(object.kind, resource.selector, object.current, loaded.config, repository);
+        const present = kept && object.current ? [object.enrich ? await object.enrich(object.current, resource) : object.current] : [];
+        const gone = kept ? [] : [object.current ?? object.known];
+        const mapped = await this.deps.mapping.mapLive(loaded.config, index, present, gone, observedAt);
+        changes.push(...mapped.changes);
+        for (const issue of mapped.issues) this.logger.warn(`${event.event} ${event.deliveryId}: ${issue.path}: ${issue.message}`);
+      }
+    }
+    if (changes.length > 0) {
+      await this.deps.producer.publishChanges({ installationId: String(installation.id), origin: 'exporter', settings: publishSettingsOf(loaded.config), changes });
+    }
+    return changes.length > 0 || resyncRequested ? 'processed' : 'ignored';
+  }
+
+  private async installationChanged(payload: Payload): Promise<HandlerResult> {
+    const action = payload['action'];
+    if (action !== 'created' && action !== 'added' && action !== 'new_permissions_accepted' && action !== 'unsuspend') return 'ignored';
+    const installation = payload['installation'] as { id: number; account?: { login: string; type?: string } } | undefined;
+    if (!installation?.account) return 'ignored';
+    await this.deps.resyncs.request(
+      { id: installation.id, accountLogin: installation.account.login, accountType: installation.account.type === 'User' ? 'User' : 'Organization', suspended: false },
+      action === 'added' ? 'repositories added to the installation' : `installation ${String(action)}`,
+    );
+    return 'processed';
+  }
+
+  /** App mode: the payload's installation. Token mode: the synced account the payload's organization or owner is. */
+  private async installationOf(payload: Payload): Promise<GithubInstallation | undefined> {
+    const installations = await this.deps.access.installations();
+    const installationId = (payload['installation'] as { id?: number } | undefined)?.id;
+    if (installationId !== undefined) {
+      const known = installations.find((candidate) => candidate.id === installationId);
+      if (known) return known;
+    }
+    const login = (payload['organization'] as { login?: string } | undefined)?.login ?? ((payload['repository'] as { owner?: { login?: string } } | undefined)?.owner?.login);
+    if (!login) return undefined;
+    return installations.find((candidate) => candidate.accountLogin.toLowerCase() === login.toLowerCase());
+  }
+
+  private async mappingMayHaveChanged(payload: Payload, installation: GithubInstallation): Promise<boolean> {
+    const repository = payload['repository'] as { name: string; default_branch: string; owner: { login?: string; name?: string } } | undefined;
+    if (!repository || typeof payload['ref'] !== 'string') return false;
+    const changed = this.deps.mappingSource.invalidate({
+      owner: repository.owner.login ?? repository.owner.name ?? installation.accountLogin,
+      repository: repository.name,
+      ref: payload['ref'],
+      defaultBranch: repository.default_branch,
+      changedPaths: changedPaths(payload),
+    });
+    if (changed) await this.deps.resyncs.request(installation, `the mapping changed in ${repository.name}`);
+    return changed;
+  }
+
+  private async gitops(payload: Payload, context: FetchContext, loaded: LoadedMapping, installation: GithubInstallation, now: () => Date): Promise<void> {
+    const repository = payload['repository'] as { name: string; default_branch: string; owner: { login?: string; name?: string } } | undefined;
+    if (!repository || payload['ref'] !== `refs/heads/${repository.default_branch}` || typeof payload['before'] !== 'string' || typeof payload['after'] !== 'string') return;
+    const owner = repository.owner.login ?? repository.owner.name ?? context.organization;
+    const zero = /^0+$/;
+    try {
+      const diff = await gitopsChangesForPush(
+        { before: payload['before'], after: payload['after'], changedPaths: changedPaths(payload) },
+        loaded.config.specPath,
+        (path, sha) => (zero.test(sha) ? Promise.resolve(null) : readRepositoryFile(context.client, owner, repository.name, path, sha)),
+        { createMissingRelatedEntities: loaded.config.createMissingRelatedEntities },
+      );
+      const observedAt = now().toISOString();
+      const changes: EntityChange[] = [
+        ...diff.upserts.map((entity): EntityChange => ({ type: 'upsert', entity: entity as CatalogEntity, observedAt })),
+        ...diff.deletes.map((key): EntityChange => ({ type: 'delete', ...key, observedAt })),
+      ];
+      if (changes.length > 0) {
+        await this.deps.producer.publishChanges({ installationId: String(installation.id), origin: 'gitops', settings: publishSettingsOf(loaded.config), changes });
+      }
+    } catch (error) {
+      // The pull request's check run already reported the file; the push's other changes still apply.
+      if (!(error instanceof GitopsFileError)) throw error;
+      this.logger.error(`GitOps change of ${owner}/${repository.name} not applied: ${error.message}`);
+    }
+  }
+}
+
+/** PAT mode with no GITHUB_ORGANIZATION: the mapping's `organizations:` list narrows the accounts synced. */
+export function organizationIncluded(loaded: LoadedMapping, installation: GithubInstallation): boolean {
+  const wanted = loaded.config.organizations;
+  return !wanted?.length || wanted.some((login) => login.toLowerCase() === installation.accountLogin.toLowerCase());
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
