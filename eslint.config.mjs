@@ -21,6 +21,8 @@ export default [
             { sourceTag: 'type:launcher', onlyDependOnLibsWithTags: ['type:lib', 'type:service'] },
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            // deploy/: checks of the image, compose file and Kubernetes manifests; they use libs, never services.
+            { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:lib'] },
           ],
         },
       ],

@@ -35,5 +35,6 @@ if ! docker compose version >/dev/null 2>&1; then
 fi
 
 cd "$ROOT"
-docker compose -f docker-compose.yml config --quiet
-echo "compose-check: docker-compose.yml is valid ($(docker compose version --short))"
+# Every profile: the simulator service is validated too.
+docker compose -f docker-compose.yml --profile '*' config --quiet
+echo "compose-check: docker-compose.yml is valid, with every profile ($(docker compose version --short))"
