@@ -5,7 +5,7 @@ import { createGithubAccess, GithubAccess } from '@glint/github';
 import { JqEngine, MappingConfigSource } from '@glint/mapping';
 import { MetricsRegistry, ObservabilityModule } from '@glint/observability';
 import { DATA_SOURCE, PersistenceModule, postgresProbe } from '@glint/persistence';
-import { createRedisConnection, PublishProducer, REDIS_CONNECTION, RedisModule, redisProbe } from '@glint/queue';
+import { createRedisConnection, PublishProducer, REDIS_CONNECTION, RedisModule, redisProbe, WorkflowRunEventProducer } from '@glint/queue';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { ConfigCheckRunner } from './config-checks';
@@ -101,7 +101,8 @@ export class MapperModule {
                 },
               },
             });
-            return new EventRouter([new LiveEventHandler({ access, mappingSource, mapping, producer, resyncs, checkRunner })]);
+            const workflowRuns = new WorkflowRunEventProducer(resources.connection);
+            return new EventRouter([new LiveEventHandler({ access, mappingSource, mapping, producer, resyncs, checkRunner, workflowRuns })]);
           },
         },
         { provide: EventMetrics, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => new EventMetrics(metrics) },

@@ -17,3 +17,5 @@ export { canonicalJson, entityKeyOf, identifierText, PublishJobName } from './pu
 export type { CompleteSyncJob, DeadLetteredEntity, EntityChange, PublishChangesJob, PublishOrigin, PublishSettings, RawExamplesJob } from './publish-job';
 export { PUBLISH_JOB_ATTEMPTS, publishKeys, PublishProducer, SYNC_KEYS_TTL_SECONDS } from './publish-producer';
 export type { PublishJob } from './publish-producer';
+export { WorkflowRunEventProducer, workflowRunEventOf } from './workflow-run-events';
+export type { WorkflowRunEvent } from './workflow-run-events';

@@ -9,6 +9,8 @@ export enum QueueName {
   Resync = 'resync',
   Publish = 'publish',
   PublishDeadLetter = 'publish-dlq',
+  /** Completed workflow runs started by `workflow_dispatch`, forwarded by the mapper to the actions service. */
+  WorkflowRunEvents = 'workflow-run-events',
 }
 
 export function partitionQueueName(queue: QueueName.Events, partition: number): string {

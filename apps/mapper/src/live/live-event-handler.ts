@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { CatalogEntity } from '@glint/catalog-client';
 import { FetchContext, GithubAccess, GithubInstallation, readRepositoryFile } from '@glint/github';
 import { gitopsChangesForPush, GitopsFileError, LoadedMapping, MappingConfigSource } from '@glint/mapping';
-import type { EntityChange, HandlerResult, PublishProducer, WebhookEvent } from '@glint/queue';
+import { EntityChange, HandlerResult, PublishProducer, WebhookEvent, WorkflowRunEventProducer, workflowRunEventOf } from '@glint/queue';
 import type { ConfigCheckRunner } from '../config-checks';
 import type { EventKindHandler } from '../events/event-router';
 import { EntityMapping, publishSettingsOf } from '../mapping/entity-mapping';
@@ -40,6 +40,8 @@ export interface LiveEventDependencies {
   producer: PublishProducer;
   resyncs: ResyncRequester;
   checkRunner?: ConfigCheckRunner;
+  /** Hands dispatched workflow runs to the actions service, which reports them on their action runs. */
+  workflowRuns?: WorkflowRunEventProducer;
   now?: () => Date;
 }
 
@@ -68,6 +70,10 @@ export class LiveEventHandler implements EventKindHandler {
     if (event.event === 'pull_request' && this.deps.checkRunner) {
       // A failing check run must not hold up the pull request's own entity.
       await this.deps.checkRunner.run(payload, context.client).catch((error: unknown) => this.logger.warn(`config check of ${event.deliveryId} failed: ${describe(error)}`));
+    }
+    if (event.event === 'workflow_run' && this.deps.workflowRuns) {
+      const forwarded = workflowRunEventOf(event.deliveryId, event.receivedAt, payload);
+      if (forwarded?.workflowRun.event === 'workflow_dispatch') await this.deps.workflowRuns.forward(forwarded);
     }
     let resyncRequested = false;
     if (event.event === 'push') resyncRequested = await this.mappingMayHaveChanged(payload, installation);
