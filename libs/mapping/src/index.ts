@@ -18,3 +18,4 @@ export { resolveFileReferences } from './gitops/file-references';
 export type { RepositoryFileReader } from './gitops/file-references';
 export { parsePortYml } from './gitops/port-yml';
 export type { GitopsEntity, ParsedPortYml } from './gitops/port-yml';
+export { defaultBlueprints } from './defaults/default-blueprints';
