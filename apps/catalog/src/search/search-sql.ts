@@ -64,7 +64,7 @@ export function searchCondition(query: unknown, context: SearchContext, path = '
   const rules = query['rules'] as unknown[];
   if (rules.length === 0) return query['combinator'] === 'and' ? 'TRUE' : 'FALSE';
   const parts = rules.map((rule, index) => ruleCondition(rule, context, `${path}/rules/${index}`));
-  return `(${parts.join(query['combinator'] === 'and' ? ' AND ' : ' OR ')})`;
+  return parts.length === 1 ? parts[0] : `(${parts.join(query['combinator'] === 'and' ? ' AND ' : ' OR ')})`;
 }
 
 function ruleCondition(rule: unknown, context: SearchContext, path: string): string {
