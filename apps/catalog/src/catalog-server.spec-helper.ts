@@ -25,16 +25,21 @@ export class CatalogServer {
     readonly config: GlintConfig,
     readonly database: TemporaryDatabase,
     readonly token: string,
+    private readonly ownsDatabase: boolean,
   ) {}
 
   static async start(label: string, options: CatalogOptions = {}, env: Record<string, string> = {}): Promise<CatalogServer> {
-    const database = await createTemporaryDatabase(label);
+    return CatalogServer.on(await createTemporaryDatabase(label), options, env, true);
+  }
+
+  /** A catalog on an existing database (several may share one, as pods do); the database outlives it. */
+  static async on(database: TemporaryDatabase, options: CatalogOptions = {}, env: Record<string, string> = {}, ownsDatabase = false): Promise<CatalogServer> {
     const config = await testConfig({ DATABASE_URL: database.url, ...env }, ['catalog']);
     const service = await startCatalog(config, options);
-    const server = new CatalogServer(service, config, database, '');
+    const server = new CatalogServer(service, config, database, '', false);
     const answer = await server.call('POST', '/v1/auth/access_token', { body: { clientId: config.catalog.clientId, clientSecret: config.catalog.clientSecret.reveal() }, token: null });
     if (answer.status !== 200) throw new Error(`token request failed: ${answer.status} ${JSON.stringify(answer.body)}`);
-    return new CatalogServer(service, config, database, String(answer.body['accessToken']));
+    return new CatalogServer(service, config, database, String(answer.body['accessToken']), ownsDatabase);
   }
 
   get url(): string {
@@ -59,7 +64,7 @@ export class CatalogServer {
 
   async close(): Promise<void> {
     await this.service.app.close();
-    await this.database.drop();
+    if (this.ownsDatabase) await this.database.drop();
   }
 }
 

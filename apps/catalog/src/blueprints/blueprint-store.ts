@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { rowsOf } from '../db';
 import { CatalogError } from '../http/catalog-error';
 import { RelationGraph } from '../search/search-sql';
 import { applyBlueprintPatch, checkBlueprint } from './blueprint-rules';
@@ -97,7 +98,8 @@ export class BlueprintStore {
   private async save(stored: StoredBlueprint, blueprint: BlueprintDefinition, actor: string): Promise<StoredBlueprint> {
     if (blueprint.identifier !== stored.identifier) throw CatalogError.invalid(`/identifier cannot change (from "${stored.identifier}" to "${blueprint.identifier}")`);
     await this.checkRelationTargets(blueprint);
-    const rows: BlueprintRow[] = await this.db.query(
+    const rows = await rowsOf<BlueprintRow>(
+      this.db,
       `UPDATE catalog_blueprints SET definition = $2, updated_by = $3, updated_at = now() WHERE identifier = $1 RETURNING *`,
       [stored.identifier, blueprint, actor],
     );

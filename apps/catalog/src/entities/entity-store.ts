@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { rowsOf } from '../db';
 import { SqlParams } from '../search/sql-params';
 import type { EntityRecord, ResolvedEntity } from './entity.types';
 
@@ -165,12 +166,12 @@ export class EntityStore {
       source,
       containments(name, many, targets),
       name,
-      targets,
+      ...(many ? [targets] : []),
     ]);
   }
 
   async deleteMany(blueprint: string, identifiers: string[], manager?: EntityManager): Promise<string[]> {
-    const rows: Array<{ identifier: string }> = await (manager ?? this.db).query('DELETE FROM catalog_entities WHERE blueprint = $1 AND identifier = ANY($2::text[]) RETURNING identifier', [blueprint, identifiers]);
+    const rows = await rowsOf<{ identifier: string }>(manager ?? this.db, 'DELETE FROM catalog_entities WHERE blueprint = $1 AND identifier = ANY($2::text[]) RETURNING identifier', [blueprint, identifiers]);
     return rows.map((row) => row.identifier);
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { rowsOf } from '../db';
 import { isObject } from '../blueprints/blueprint-rules';
 import { CatalogError } from '../http/catalog-error';
 
@@ -155,7 +156,8 @@ export class RunStore {
     if (changes.length === 0) return toRunView(current);
     const values = changes.map(([, value]) => value);
     const assignments = changes.map(([column], index) => `${column} = $${index + 3}`);
-    const rows: RunRow[] = await this.db.query(
+    const rows = await rowsOf<RunRow>(
+      this.db,
       `UPDATE catalog_action_runs SET ${assignments.join(', ')}, updated_by = $2, updated_at = now()${status !== undefined ? ', ended_at = now()' : ''}
        WHERE id = $1 AND status = 'IN_PROGRESS' RETURNING *`,
       [id, actor, ...values],
