@@ -8,3 +8,5 @@ export type { HttpAnswer } from './test-config';
 export { sendWebhook, signWebhook } from './webhook-sender';
 export type { SentWebhook } from './webhook-sender';
 export * from './github-simulator';
+export { PortOpenApi } from './port-openapi/port-openapi';
+export type { SpecProblem } from './port-openapi/port-openapi';
