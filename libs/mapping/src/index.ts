@@ -20,3 +20,4 @@ export { parsePortYml } from './gitops/port-yml';
 export type { GitopsEntity, ParsedPortYml } from './gitops/port-yml';
 export { configFileKind, jqStringLiteral, validateConfigFile } from './validation/validate-config-file';
 export type { BlueprintReference, ConfigFileKind, ConfigFileValidation } from './validation/validate-config-file';
+export { defaultBlueprints } from './defaults/default-blueprints';
