@@ -25,6 +25,8 @@ describe('the publisher writing to the embedded catalog, on a real Redis and Pos
   let clock = Date.parse('2026-01-01T00:00:00Z');
 
   const observed = () => new Date((clock += 1000)).toISOString();
+  /** A resync starts after everything observed so far, and observes after it starts. */
+  const syncStart = () => new Date((clock += 500)).toISOString();
   const service = (identifier: string, replicas = 1, relations: Record<string, unknown> = {}): EntityChange => ({
     type: 'upsert',
     entity: { identifier, blueprint: BLUEPRINT, title: identifier, properties: { replicas, tier: 'gold' }, relations },
@@ -65,7 +67,7 @@ describe('the publisher writing to the embedded catalog, on a real Redis and Pos
     publisher = await startPublisher(config, { catalog: { backoffBaseMs: 20, maxBackoffMs: 200, maxAttempts: 10 } });
     inspector = new Redis(redis.url);
     producer = new PublishProducer(inspector);
-    events = new QueueEvents(QueueName.Publish, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix: 'glint' });
+    events = new QueueEvents(QueueName.Publish, { connection: { host: '127.0.0.1', port: Number(new URL(redis.url).port) }, prefix: 'glint' });
     await events.waitUntilReady();
     direct = new CatalogClient({ baseUrl: catalog.url, clientId: config.catalog.clientId, clientSecret: config.catalog.clientSecret });
     const token = (await (await fetch(`${catalog.url}/v1/auth/access_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: config.catalog.clientId, clientSecret: config.catalog.clientSecret.reveal() }) })).json()) as { accessToken: string };
@@ -187,7 +189,7 @@ describe('the publisher writing to the embedded catalog, on a real Redis and Pos
     });
 
     it('deletes the entities a complete sync no longer produced', async () => {
-      const startedAt = new Date(clock).toISOString();
+      const startedAt = syncStart();
       await publish(changesJob(identifiers.slice(0, 8).map((id) => service(id)), { syncId: 'sync-2' }));
 
       const report = await completeSync({ syncId: 'sync-2', startedAt, entityDeletionThreshold: 0.9 });
@@ -197,7 +199,7 @@ describe('the publisher writing to the embedded catalog, on a real Redis and Pos
     });
 
     it('deletes nothing when a sync did not finish without errors', async () => {
-      const startedAt = new Date(clock).toISOString();
+      const startedAt = syncStart();
       await publish(changesJob(identifiers.slice(0, 4).map((id) => service(id)), { syncId: 'sync-3' }));
 
       const report = await completeSync({ syncId: 'sync-3', startedAt, entityDeletionThreshold: 0.9, complete: false, errors: ['pull-request: GitHub answered 500 five times'] });
@@ -207,7 +209,7 @@ describe('the publisher writing to the embedded catalog, on a real Redis and Pos
     });
 
     it('deletes nothing and says why when the stale share is above entityDeletionThreshold', async () => {
-      const startedAt = new Date(clock).toISOString();
+      const startedAt = syncStart();
       await publish(changesJob(identifiers.slice(0, 2).map((id) => service(id)), { syncId: 'sync-4' }));
 
       const report = await completeSync({ syncId: 'sync-4', startedAt, entityDeletionThreshold: 0.5 });
@@ -218,7 +220,7 @@ describe('the publisher writing to the embedded catalog, on a real Redis and Pos
     });
 
     it('keeps a stale entity that a kept entity relates to, and an entity written live after the sync started', async () => {
-      const startedAt = new Date(clock).toISOString();
+      const startedAt = syncStart();
       await publish(changesJob([service('sync-0', 1, { dependsOn: ['sync-1'] })], { syncId: 'sync-5' }));
       await publish(changesJob([service('sync-2', 5)]));
 
@@ -229,7 +231,7 @@ describe('the publisher writing to the embedded catalog, on a real Redis and Pos
     });
 
     it('waits for the sync\'s change jobs still in flight before it decides what is stale', async () => {
-      const startedAt = new Date(clock).toISOString();
+      const startedAt = syncStart();
       const jobs = ['sync-0', 'sync-1', 'sync-2'].map((id) => producer.publishChanges(changesJob([service(id, 9)], { syncId: 'sync-6' })));
       await Promise.all(jobs);
 
