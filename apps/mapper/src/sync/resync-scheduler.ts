@@ -31,6 +31,8 @@ export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap,
   private readonly logger = new Logger('resync');
   private readonly queue: Queue<ResyncJob | Record<string, never>>;
   private worker?: Worker<ResyncJob | Record<string, never>>;
+  /** BullMQ leaves connections it was given open: these are closed here. */
+  private readonly connections: Redis[] = [];
 
   constructor(
     private readonly deps: {
@@ -43,11 +45,11 @@ export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap,
       startWithResync?: boolean;
     },
   ) {
-    this.queue = new Queue(QueueName.Resync, { connection: deps.connection(), prefix: deps.prefix ?? DEFAULT_QUEUE_PREFIX, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+    this.queue = new Queue(QueueName.Resync, { connection: this.connect(), prefix: deps.prefix ?? DEFAULT_QUEUE_PREFIX, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.worker = new Worker(QueueName.Resync, (job) => this.process(job), { connection: this.deps.connection(), prefix: this.deps.prefix ?? DEFAULT_QUEUE_PREFIX, concurrency: RESYNC_CONCURRENCY, lockDuration: 60_000 });
+    this.worker = new Worker(QueueName.Resync, (job) => this.process(job), { connection: this.connect(), prefix: this.deps.prefix ?? DEFAULT_QUEUE_PREFIX, concurrency: RESYNC_CONCURRENCY, lockDuration: 60_000 });
     this.worker.on('error', (error) => this.logger.warn(`resync worker: ${error.message}`));
     if (this.deps.intervalMinutes > 0) {
       await this.queue.upsertJobScheduler(SCHEDULE_ID, { every: this.deps.intervalMinutes * 60_000 }, { name: ALL_INSTALLATIONS_JOB, data: {} });
@@ -60,6 +62,13 @@ export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap,
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
+    for (const connection of this.connections) await connection.quit().catch(() => connection.disconnect());
+  }
+
+  private connect(): Redis {
+    const connection = this.deps.connection();
+    this.connections.push(connection);
+    return connection;
   }
 
   async requestAll(reason: string): Promise<void> {
