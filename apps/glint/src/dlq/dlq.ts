@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { ConfigError, loadConfig, redactUrlCredentials } from '@glint/config';
 import { createRedisConnection, DeadLetter, DeadLetterQueues } from '@glint/queue';
 import type { Redis } from 'ioredis';
@@ -81,7 +80,8 @@ async function connected(connection: Redis): Promise<boolean> {
   if (connection.status === 'ready') return true;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CONNECT_TIMEOUT_MS)));
-  const ready = once(connection, 'ready').then(() => true);
+  // Not events.once: it would reject on the first connection error, while ioredis keeps retrying until the timeout.
+  const ready = new Promise<true>((resolve) => connection.once('ready', () => resolve(true)));
   try {
     return await Promise.race([ready, timeout]);
   } finally {
