@@ -1,23 +1,31 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ConfigModule, GlintConfig } from '@glint/config';
 import { MetricsRegistry, ObservabilityModule } from '@glint/observability';
-import { EventProducer, REDIS_CONNECTION, RedisModule, redisProbe, registerQueueDepthMetrics } from '@glint/queue';
+import { EventProducer, QueueOverview, REDIS_CONNECTION, RedisModule, redisProbe, registerQueueMetrics } from '@glint/queue';
 import type { Redis } from 'ioredis';
+import { QueueDashboardMounter } from './admin/queue-dashboard-mounter';
 import { createSignatureVerifier } from './webhooks/signature-verifier';
 import { WebhookIntake } from './webhooks/webhook-intake';
 import { WebhookMetrics } from './webhooks/webhook-metrics';
-import { mountWebhookRoute } from './webhooks/webhook-route';
+import { mountWebhookRoute, WebhookRoute } from './webhooks/webhook-route';
 
+/** Serves the webhook route from bootstrap on; on shutdown answers new deliveries 503 and waits for those in progress. */
 @Injectable()
-class WebhookRouteMounter implements OnApplicationBootstrap {
+class WebhookRouteMounter implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private route?: WebhookRoute;
+
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Inject(WebhookIntake) private readonly intake: WebhookIntake,
   ) {}
 
   onApplicationBootstrap(): void {
-    mountWebhookRoute(this.adapterHost.httpAdapter.getHttpServer(), this.intake);
+    this.route = mountWebhookRoute(this.adapterHost.httpAdapter.getHttpServer(), this.intake);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.route?.drain();
   }
 }
 
@@ -52,12 +60,17 @@ export class GatewayModule {
           inject: [REDIS_CONNECTION, MetricsRegistry],
           useFactory: (connection: Redis, metrics: MetricsRegistry) => {
             const producer = new EventProducer(connection, { partitions: config.events.partitions });
-            registerQueueDepthMetrics(metrics.registry, producer.partitionQueues, producer.deadLetterQueue);
+            registerQueueMetrics(metrics.registry, new QueueOverview(connection, { partitions: config.events.partitions }));
             return producer;
           },
         },
         ProducerCloser,
         WebhookRouteMounter,
+        {
+          provide: QueueDashboardMounter,
+          inject: [HttpAdapterHost, REDIS_CONNECTION],
+          useFactory: (adapterHost: HttpAdapterHost, connection: Redis) => new QueueDashboardMounter(adapterHost, connection, config),
+        },
         {
           provide: WebhookIntake,
           inject: [EventProducer, MetricsRegistry],

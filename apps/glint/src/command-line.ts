@@ -1,6 +1,6 @@
 import { isServiceName, SERVICE_NAMES, ServiceName } from '@glint/config';
 
-export const USAGE = `usage: glint <${[...SERVICE_NAMES, 'all'].join('|')}> [more services…] | glint validate <file…>`;
+export const USAGE = `usage: glint <${[...SERVICE_NAMES, 'all'].join('|')}> [more services…] | glint validate <file…> | glint dlq <list|replay|drop> [options]`;
 
 export type ParsedCommandLine = { ok: true; services: ServiceName[] } | { ok: false; message: string };
 

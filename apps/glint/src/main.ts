@@ -3,11 +3,21 @@ import type { RunningService } from '@glint/runtime';
 import { runMain } from '@glint/runtime';
 import { parseCommandLine } from './command-line';
 import { SERVICE_STARTERS } from './services';
+import { runDlqCommand } from './dlq/dlq';
 import { formatReport, validateFiles } from './validate';
 
 const args = process.argv.slice(2);
 if (args[0] === 'validate') void validate(args.slice(1));
+else if (args[0] === 'dlq') void dlq(args.slice(1));
 else serve(args);
+
+async function dlq(dlqArgs: string[]): Promise<void> {
+  const code = await runDlqCommand(dlqArgs, process.env, {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.exit(code);
+}
 
 async function validate(files: string[]): Promise<void> {
   if (files.length === 0) {

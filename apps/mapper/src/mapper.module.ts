@@ -3,9 +3,9 @@ import { createCatalogClient } from '@glint/catalog-client';
 import { ConfigModule, GlintConfig } from '@glint/config';
 import { createGithubAccess, GithubAccess } from '@glint/github';
 import { JqEngine, MappingConfigSource } from '@glint/mapping';
-import { MetricsRegistry, ObservabilityModule } from '@glint/observability';
+import { MetricsRegistry, ObservabilityModule, rateLimitRecorder } from '@glint/observability';
 import { DATA_SOURCE, PersistenceModule, postgresProbe } from '@glint/persistence';
-import { createRedisConnection, PublishProducer, REDIS_CONNECTION, RedisModule, redisProbe, WorkflowRunEventProducer } from '@glint/queue';
+import { createRedisConnection, PublishProducer, QueueOverview, REDIS_CONNECTION, RedisModule, redisProbe, WorkflowRunEventProducer } from '@glint/queue';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { ConfigCheckRunner } from './config-checks';
@@ -65,9 +65,10 @@ export class MapperModule {
         MapperResources,
         {
           provide: 'GITHUB_ACCESS',
-          inject: [REDIS_CONNECTION],
-          useFactory: (connection: Redis) => createGithubAccess(config.github, { redis: connection }),
+          inject: [REDIS_CONNECTION, MetricsRegistry],
+          useFactory: (connection: Redis, metrics: MetricsRegistry) => createGithubAccess(config.github, { redis: connection, onRateLimit: rateLimitRecorder(metrics) }),
         },
+        { provide: QueueOverview, inject: [REDIS_CONNECTION], useFactory: (connection: Redis) => new QueueOverview(connection, { partitions: config.events.partitions }) },
         { provide: SyncMetrics, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => new SyncMetrics(metrics) },
         { provide: SyncStatusStore, inject: [MapperResources], useFactory: (resources: MapperResources) => new SyncStatusStore(resources.connection) },
         { provide: PublishProducer, inject: [MapperResources], useFactory: (resources: MapperResources) => new PublishProducer(resources.connection) },

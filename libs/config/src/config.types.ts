@@ -61,6 +61,10 @@ export interface GlintConfig {
   resyncIntervalMinutes: number;
   sendRawDataExamples: boolean;
   logLevel: LogLevel;
+  /** How long a process may take to stop (SIGTERM) before it exits anyway. */
+  shutdownGraceSeconds: number;
+  /** HTTP basic-auth credentials of the queue dashboard; without them the dashboard is off. */
+  admin?: { username: string; password: Secret };
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;

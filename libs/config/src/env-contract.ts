@@ -71,6 +71,13 @@ export const ENV_CONTRACT = [
   { name: 'RESYNC_INTERVAL_MINUTES', expects: 'minutes between full resyncs, 0 turns scheduled resyncs off', defaultValue: '60' },
   { name: 'SEND_RAW_DATA_EXAMPLES', expects: 'true or false', defaultValue: 'true' },
   { name: 'LOG_LEVEL', expects: 'fatal, error, warn, info, debug or trace', defaultValue: 'info' },
+  {
+    name: 'SHUTDOWN_GRACE_SECONDS',
+    expects: 'seconds a stopping process may take to finish or hand back its work before it exits anyway, 1 to 3600',
+    defaultValue: '25',
+  },
+  { name: 'ADMIN_USERNAME', expects: "the user name of the gateway's queue dashboard (/admin/queues); needs ADMIN_PASSWORD" },
+  { name: 'ADMIN_PASSWORD', expects: "the password of the gateway's queue dashboard; needs ADMIN_USERNAME", sensitive: true },
 ] as const satisfies readonly EnvVariable[];
 
 export type EnvName = (typeof ENV_CONTRACT)[number]['name'];

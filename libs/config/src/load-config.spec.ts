@@ -35,6 +35,18 @@ describe('loadConfig', () => {
     expect(sut.kafka).toEqual({ brokers: ['127.0.0.1:9092'], sasl: undefined });
     expect(sut.events).toEqual({ partitions: 16, workersCount: 1 });
     expect(sut.sendRawDataExamples).toBe(true);
+    expect(sut.shutdownGraceSeconds).toBe(25);
+    expect(sut.admin).toBeUndefined();
+  });
+
+  it('reads the queue dashboard credentials, and needs both of them', () => {
+    const sut = loadConfig({ ...minimal, ADMIN_USERNAME: 'ops', ADMIN_PASSWORD: 'dashboard-password' });
+
+    expect(sut.admin?.username).toBe('ops');
+    expect(sut.admin?.password.reveal()).toBe('dashboard-password');
+    expect(problemsOf({ ...minimal, ADMIN_USERNAME: 'ops' })).toEqual([expect.stringMatching(/^ADMIN_PASSWORD is missing \(ADMIN_USERNAME is set\)/)]);
+    expect(problemsOf({ ...minimal, ADMIN_PASSWORD: 'dashboard-password' })).toEqual([expect.stringMatching(/^ADMIN_USERNAME is missing/)]);
+    expect(problemsOf({ ...minimal, ADMIN_USERNAME: 'a:b', ADMIN_PASSWORD: 'p' })).toEqual([expect.stringMatching(/^ADMIN_USERNAME is invalid.*cannot contain ":"/)]);
   });
 
   it('requires WEBHOOK_SECRET when the gateway runs and says what it is for', () => {
@@ -174,6 +186,8 @@ describe('loadConfig', () => {
     ['PORT', '70000'],
     ['RESYNC_INTERVAL_MINUTES', '-1'],
     ['SEND_RAW_DATA_EXAMPLES', 'maybe'],
+    ['SHUTDOWN_GRACE_SECONDS', '0'],
+    ['SHUTDOWN_GRACE_SECONDS', '2.5'],
     ['REDIS_URL', 'http://127.0.0.1:6379'],
     ['DATABASE_URL', 'not a url'],
   ])('rejects %s=%s', (name, value) => {
@@ -191,8 +205,10 @@ describe('loadConfig', () => {
       KAFKA_SASL_PASSWORD: 'kafka-password-value',
       REDIS_URL: 'redis://default:redis-password-value@127.0.0.1:6379',
       DATABASE_URL: 'postgres://glint:db-password-value@127.0.0.1:5432/glint',
+      ADMIN_USERNAME: 'ops',
+      ADMIN_PASSWORD: 'admin-password-value',
     };
-    const secretValues = ['webhook-secret-1', 'webhook-secret-0', 'ghp_secret_token', 'client-secret-value', 'kafka-password-value', 'redis-password-value', 'db-password-value'];
+    const secretValues = ['webhook-secret-1', 'webhook-secret-0', 'ghp_secret_token', 'client-secret-value', 'kafka-password-value', 'redis-password-value', 'db-password-value', 'admin-password-value'];
 
     it.each([
       ['JSON.stringify', (value: unknown) => JSON.stringify(value)],

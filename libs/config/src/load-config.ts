@@ -60,6 +60,8 @@ export function loadConfig(env: Env, services: readonly ServiceName[] = SERVICE_
     resyncIntervalMinutes: reader.int('RESYNC_INTERVAL_MINUTES', 60, { min: 0, max: 7 * 24 * 60 }),
     sendRawDataExamples: reader.bool('SEND_RAW_DATA_EXAMPLES', true),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    shutdownGraceSeconds: reader.int('SHUTDOWN_GRACE_SECONDS', 25, { min: 1, max: 3600 }),
+    admin: readAdmin(reader),
   };
 
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
@@ -166,6 +168,15 @@ function readKafka(reader: EnvReader): KafkaConfig {
     brokers,
     sasl: username && password ? { username, password: new Secret(password) } : undefined,
   };
+}
+
+function readAdmin(reader: EnvReader): GlintConfig['admin'] {
+  const username = reader.raw('ADMIN_USERNAME');
+  const password = reader.raw('ADMIN_PASSWORD');
+  if (username && !password) reader.missing('ADMIN_PASSWORD', 'ADMIN_USERNAME is set');
+  if (password && !username) reader.missing('ADMIN_USERNAME', 'ADMIN_PASSWORD is set');
+  if (username?.includes(':')) reader.invalid('ADMIN_USERNAME', 'a basic-auth user name cannot contain ":"');
+  return username && password ? { username, password: new Secret(password) } : undefined;
 }
 
 export function isServiceName(value: string): value is ServiceName {

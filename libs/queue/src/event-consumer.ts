@@ -1,5 +1,7 @@
-import { Job, Queue, Worker } from 'bullmq';
+import { Logger } from '@nestjs/common';
+import { Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { withLogContext } from '@glint/runtime';
 import { DeadLetteredEvent, QueuedWebhookEvent, WebhookEvent } from './event-job';
 import { DEFAULT_QUEUE_PREFIX, eventKeys, EventQueueOptions } from './event-queue-options';
 import { partitionQueueName, QueueName } from './queue-name';
@@ -37,6 +39,10 @@ export const DEFAULT_EVENT_CONSUMER_SETTINGS = {
  * attempt is retried inside the processor, while the job still holds its partition (BullMQ's own retries
  * would put it behind its successors); after `maxAttempts` it goes to the dead-letter queue with its error
  * and the partition moves on.
+ *
+ * Each job runs in a log context with its delivery id, group key, event and installation. On `close()` the consumer
+ * stops taking jobs, lets the attempts in progress finish, and hands back to the front of their partition the jobs it
+ * holds without working on them (waiting for a permit, or between two attempts), so a restart takes them up in order.
  */
 export class PartitionedEventConsumer {
   private readonly workers: Worker[] = [];
@@ -47,6 +53,10 @@ export class PartitionedEventConsumer {
   /** Every connection this consumer opened; BullMQ does not close connections it was given. */
   private readonly connections: Redis[] = [];
   private readonly payloads: Redis;
+  private closing = false;
+  /** Cuts short the wait before a retry when the consumer closes. */
+  private readonly stopWaiting = new AbortController();
+  private readonly logger = new Logger('events');
 
   constructor(
     private readonly createConnection: () => Redis,
@@ -66,7 +76,7 @@ export class PartitionedEventConsumer {
       const queue = new Queue(name, { connection: this.connect(), prefix: this.prefix });
       await queue.setGlobalConcurrency(1);
       await queue.close();
-      const worker = new Worker<QueuedWebhookEvent, EventOutcome>(name, (job) => this.semaphore.run(() => this.process(job)), {
+      const worker = new Worker<QueuedWebhookEvent, EventOutcome>(name, (job, token) => this.semaphore.run(() => withLogContext(logFieldsOf(job.data), () => this.process(job, token))), {
         connection: this.connect(),
         prefix: this.prefix,
         concurrency: 1,
@@ -83,8 +93,10 @@ export class PartitionedEventConsumer {
     return this.deadLetters.count();
   }
 
-  /** Stops taking jobs and waits for the ones in flight to finish. */
+  /** Stops taking jobs, finishes the attempts in progress and hands back the jobs not being worked on. */
   async close(): Promise<void> {
+    this.closing = true;
+    this.stopWaiting.abort();
     await Promise.all(this.workers.map((worker) => worker.close()));
     await this.deadLetters.close();
     await Promise.all(this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
@@ -96,7 +108,8 @@ export class PartitionedEventConsumer {
     return connection;
   }
 
-  private async process(job: Job<QueuedWebhookEvent>): Promise<EventOutcome> {
+  private async process(job: Job<QueuedWebhookEvent>, token: string | undefined): Promise<EventOutcome> {
+    if (this.closing) return this.handBack(job, token, 'before its first attempt');
     const started = performance.now();
     const event = job.data;
     const payloadKey = this.keys.payload(event.deliveryId);
@@ -107,7 +120,9 @@ export class PartitionedEventConsumer {
       try {
         if (!payload.ok) throw new NonRetryableEventError(payload.error);
         outcome = await this.handler({ ...event, payload: payload.value }, attempt);
-        this.options.onOutcome?.(outcome, event, { attempts: attempt, durationMs: performance.now() - started });
+        const durationMs = performance.now() - started;
+        this.options.onOutcome?.(outcome, event, { attempts: attempt, durationMs });
+        this.logger.debug(`${outcome} in ${Math.round(durationMs)} ms, attempt ${attempt}`);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (attempt >= maxAttempts || error instanceof NonRetryableEventError) {
@@ -123,12 +138,23 @@ export class PartitionedEventConsumer {
           this.options.onOutcome?.(outcome, event, { attempts: attempt, durationMs: performance.now() - started, error: message });
         } else {
           this.options.onRetry?.(event, attempt, message);
-          await sleep(Math.min(backoff.initialMs * 2 ** (attempt - 1), backoff.maxMs));
+          await sleep(Math.min(backoff.initialMs * 2 ** (attempt - 1), backoff.maxMs), this.stopWaiting.signal);
+          if (this.closing) return this.handBack(job, token, `after ${attempt} failed attempt${attempt === 1 ? '' : 's'}`);
         }
       }
     }
     await this.payloads.del(payloadKey);
     return outcome;
+  }
+
+  /**
+   * Puts the job back at the front of its partition (BullMQ's moveToWait pushes it where workers take the next job
+   * from), keeping its payload, so the group's order holds; the attempt count starts over after the restart.
+   */
+  private async handBack(job: Job<QueuedWebhookEvent>, token: string | undefined, when: string): Promise<never> {
+    await job.moveToWait(token);
+    this.logger.log(`${job.data.event} ${job.data.deliveryId} handed back to partition ${job.data.partition} ${when}: shutting down`);
+    throw new WaitingError();
   }
 
   private async loadPayload(key: string): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; error: string }> {
@@ -142,6 +168,20 @@ export class PartitionedEventConsumer {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function logFieldsOf(event: QueuedWebhookEvent) {
+  return { deliveryId: event.deliveryId, groupKey: event.groupKey, event: event.action ? `${event.event}.${event.action}` : event.event, installationId: event.installationId };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
 }

@@ -65,6 +65,20 @@ export class EventProducer {
     return 'accepted';
   }
 
+  /**
+   * Queues an event again that was already taken once (a dead letter being replayed): the same path as `enqueue`,
+   * payload first, but without the delivery check that would call it a duplicate, and under a job id of its own so
+   * the finished original does not swallow it. Returns the new job's id.
+   */
+  async requeue(event: QueuedWebhookEvent, payloadJson: Buffer): Promise<string> {
+    const queue = this.queues[event.partition];
+    if (!queue) throw new RangeError(`partition ${event.partition} is outside 0..${this.queues.length - 1}`);
+    await this.connection.set(this.keys.payload(event.deliveryId), payloadJson, 'EX', PAYLOAD_TTL_SECONDS);
+    const jobId = `${jobIdForDelivery(event.deliveryId)}-replay-${Date.now()}`;
+    await queue.add(event.event, event, { jobId });
+    return jobId;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.queues, this.deadLetterQueue].map((queue) => queue.close()));
   }

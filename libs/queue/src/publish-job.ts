@@ -54,10 +54,18 @@ export interface RawExamplesJob {
   examples: unknown[];
 }
 
-/** An entity the catalog kept refusing, kept with the catalog's reason for inspection and replay. */
+/** port-app-config's defaults for the write settings (enableMergeEntity, createMissingRelatedEntities, deleteDependentEntities). */
+export const DEFAULT_PUBLISH_SETTINGS: PublishSettings = { merge: true, createMissingRelatedEntities: true, deleteDependentEntities: true };
+
+/**
+ * An entity the catalog kept refusing, kept with the catalog's reason for inspection and replay. A refused delete
+ * has `error: 'delete_failed'` and only the entity's blueprint and identifier.
+ */
 export interface DeadLetteredEntity {
   installationId: string;
   origin: PublishOrigin;
+  /** The job's write settings; a replay uses DEFAULT_PUBLISH_SETTINGS when they were not recorded. */
+  settings?: PublishSettings;
   entity: CatalogEntity;
   status: number;
   error: string;

@@ -1,13 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, GlintConfig, loadConfig, ServiceName } from '@glint/config';
+import { withServiceLogContext } from './logging/log-context';
+import { Redactor } from './logging/redactor';
+import { secretValuesOf } from './logging/secret-values';
+import { GracefulShutdown } from './shutdown';
 import type { RunningService } from './start-service';
-
-const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
  * The entry point of every process: validates the environment once for the services about to run, then
  * starts them. A bad configuration or a failed boot ends the process with one clear message and exit code 1.
- * On SIGTERM or SIGINT the services close in reverse start order, so producers stop before their consumers.
+ * On SIGTERM or SIGINT the services stop in reverse start order within SHUTDOWN_GRACE_SECONDS (see GracefulShutdown).
  */
 export async function runMain(
   services: readonly ServiceName[],
@@ -25,16 +27,11 @@ export async function runMain(
   }
   let running: RunningService[];
   try {
-    running = await start(config);
+    running = await withServiceLogContext('glint', () => start(config));
   } catch (error) {
     const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`glint: ${services.join(', ')} failed to start: ${reason}\n`);
+    process.stderr.write(`glint: ${services.join(', ')} failed to start: ${new Redactor(secretValuesOf(config)).text(reason)}\n`);
     process.exit(1);
   }
-  const shutdown = async (signal: string) => {
-    new Logger('glint').log(`${signal} received, closing ${running.map((service) => service.name).join(', ')}`);
-    for (const service of [...running].reverse()) await service.app.close();
-    process.exit(0);
-  };
-  for (const signal of SHUTDOWN_SIGNALS) process.once(signal, (name) => void shutdown(name));
+  new GracefulShutdown(running, { graceMs: config.shutdownGraceSeconds * 1000, logger: new Logger('glint'), exit: (code) => process.exit(code) }).listen();
 }

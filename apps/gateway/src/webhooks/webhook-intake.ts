@@ -87,6 +87,12 @@ export class WebhookIntake {
     return this.reject(413, 'too_large', `the payload is larger than GitHub's webhook limit of ${MAX_WEBHOOK_BYTES} bytes`);
   }
 
+  /** A delivery that arrived while the gateway stops. */
+  shuttingDown(): IntakeAnswer {
+    this.metrics.received.inc({ event: 'unknown' });
+    return this.reject(503, 'shutting_down', 'the gateway is stopping and stored nothing; redeliver this delivery');
+  }
+
   private reject(status: number, reason: RejectionReason, message: string): IntakeAnswer {
     this.metrics.rejected.inc({ reason });
     return { status, body: { error: reason, message } };

@@ -9,7 +9,8 @@ export type RejectionReason =
   | 'invalid_header'
   | 'invalid_json'
   | 'too_large'
-  | 'queue_unavailable';
+  | 'queue_unavailable'
+  | 'shutting_down';
 
 export class WebhookMetrics {
   readonly received: Counter<'event'>;

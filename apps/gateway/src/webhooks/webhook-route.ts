@@ -10,19 +10,43 @@ export function isWebhookRequest(request: IncomingMessage): boolean {
   return path === '/webhook' || path === '/';
 }
 
+export interface WebhookRoute {
+  /**
+   * From now on answers new deliveries 503 `shutting_down` (closing their connection, so GitHub shows them as failed
+   * and they can be redelivered), and resolves once the deliveries already being received are answered.
+   */
+  drain(): Promise<void>;
+}
+
 /**
  * Serves the webhook route on the bare Node request listener, ahead of the framework: it is the one hot
  * path of the gateway, it needs the raw bytes (the signature is over them) and bodies of up to 25 MB, and
  * routing it through Express costs a third of the gateway's throughput (bench/ingest). Every other route
  * (/health, /metrics) still goes through Nest.
  */
-export function mountWebhookRoute(server: Server, intake: WebhookIntake): void {
+export function mountWebhookRoute(server: Server, intake: WebhookIntake): WebhookRoute {
   const framework = server.listeners('request') as RequestListener[];
+  let draining = false;
+  const inFlight = new Set<Promise<void>>();
   server.removeAllListeners('request');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    if (isWebhookRequest(request)) void serveWebhook(intake, request, response);
-    else for (const listener of framework) listener(request, response);
+    if (!isWebhookRequest(request)) {
+      for (const listener of framework) listener(request, response);
+    } else if (draining) {
+      request.resume();
+      send(response, intake.shuttingDown(), { connection: 'close' });
+    } else {
+      const served = serveWebhook(intake, request, response).finally(() => inFlight.delete(served));
+      inFlight.add(served);
+    }
   });
+  return {
+    async drain() {
+      draining = true;
+      logger.log(`not taking webhooks any more; answering the ${inFlight.size} in progress`);
+      await Promise.all([...inFlight]);
+    },
+  };
 }
 
 const logger = new Logger('webhook');

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { GithubAccess, GithubInstallation } from '@glint/github';
 import type { MappingConfigSource } from '@glint/mapping';
 import type { PublishProducer } from '@glint/queue';
+import { addLogContext } from '@glint/runtime';
 import { EntityMapping, publishSettingsOf } from '../mapping/entity-mapping';
 import { fetchResource } from './kind-fetchers';
 import type { SyncMetrics } from './sync-metrics';
@@ -45,6 +46,7 @@ export class ResyncRunner {
       kinds: [],
       errors: [],
     };
+    addLogContext({ syncId: status.syncId });
     await this.deps.status.save(status);
     this.logger.log(`resync ${status.syncId} of ${installation.accountLogin} (installation ${installationId}) started: ${reason}`);
     const client = this.deps.access.clientFor(installation.id);

@@ -3,6 +3,7 @@ import { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { GithubAccess, GithubInstallation } from '@glint/github';
 import { DEFAULT_QUEUE_PREFIX, QueueName } from '@glint/queue';
+import { withLogContext } from '@glint/runtime';
 import type { ResyncRunner } from './resync-runner';
 import type { SyncMetrics } from './sync-metrics';
 
@@ -96,7 +97,7 @@ export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap,
   private async process(job: Job<ResyncJob | Record<string, never>>): Promise<unknown> {
     if (job.name === ALL_INSTALLATIONS_JOB) return this.requestAll('schedule');
     const { installation, reason } = job.data as ResyncJob;
-    const status = await this.deps.runner.run(installation, reason);
+    const status = await withLogContext({ installationId: installation.id }, () => this.deps.runner.run(installation, reason));
     return { syncId: status.syncId, state: status.state };
   }
 }

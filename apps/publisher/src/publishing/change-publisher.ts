@@ -96,6 +96,7 @@ function deadLettered(job: PublishChangesJob, entity: CatalogEntity, failed: Pic
   return {
     installationId: job.installationId,
     origin: job.origin,
+    settings: job.settings,
     entity,
     status: failed.status,
     error: failed.error,

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { CatalogClient } from '@glint/catalog-client';
 import type { GlintConfig } from '@glint/config';
 import { createRedisConnection, DEFAULT_QUEUE_PREFIX, DeadLetteredEntity, PublishJob, QueueName } from '@glint/queue';
+import { withJobLogContext } from '@glint/runtime';
 import { EntityStateStore } from '../state/entity-state-store';
 import { ChangePublisher } from './change-publisher';
 import { PublishProcessor } from './publish-processor';
@@ -50,7 +51,7 @@ export class PublishRuntime implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     this.workerConnection = createRedisConnection(this.config.redisUrl, 'worker', 'publisher-worker');
-    this.worker = new Worker<PublishJob>(QueueName.Publish, (job, token) => this.processor.process(job, token), {
+    this.worker = new Worker<PublishJob>(QueueName.Publish, (job, token) => withJobLogContext(job, () => this.processor.process(job, token)), {
       connection: this.workerConnection,
       prefix: DEFAULT_QUEUE_PREFIX,
       concurrency: PUBLISH_CONCURRENCY,

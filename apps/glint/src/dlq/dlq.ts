@@ -1,0 +1,90 @@
+import { ConfigError, loadConfig, redactUrlCredentials } from '@glint/config';
+import { createRedisConnection, DeadLetter, DeadLetterQueues } from '@glint/queue';
+import type { Redis } from 'ioredis';
+import { DlqCommand, parseDlqCommandLine } from './dlq-command-line';
+
+const CONNECT_TIMEOUT_MS = 5_000;
+
+export interface DlqOutput {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** `glint dlq …`: returns the exit code (0 done, 1 failed or something not replayable, 2 bad command line). */
+export async function runDlqCommand(args: readonly string[], env: NodeJS.ProcessEnv, output: DlqOutput): Promise<number> {
+  const parsed = parseDlqCommandLine(args);
+  if (!parsed.ok) {
+    output.err(`glint dlq: ${parsed.message}`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig(env, []);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    output.err(`glint dlq: ${error.message}`);
+    return 1;
+  }
+  const connection = createRedisConnection(config.redisUrl, 'worker', 'dlq-command');
+  try {
+    if (!(await connected(connection))) {
+      output.err(`glint dlq: cannot reach Redis at ${redactUrlCredentials(config.redisUrl)} (REDIS_URL) within ${CONNECT_TIMEOUT_MS / 1000} s`);
+      return 1;
+    }
+    const queues = new DeadLetterQueues(connection, { partitions: config.events.partitions });
+    try {
+      return await execute(parsed.value, queues, output);
+    } finally {
+      await queues.close();
+    }
+  } finally {
+    connection.disconnect();
+  }
+}
+
+async function execute({ command, sources, filter }: DlqCommand, queues: DeadLetterQueues, output: DlqOutput): Promise<number> {
+  const letters = await queues.list(sources, filter);
+  if (letters.length === 0) {
+    output.err(`no dead letters in ${sources.join(' or ')} match`);
+    return 0;
+  }
+  switch (command) {
+    case 'list':
+      for (const letter of letters) output.out(formatDeadLetter(letter));
+      output.err(`${letters.length} dead letter${letters.length === 1 ? '' : 's'}`);
+      return 0;
+    case 'replay': {
+      const results = await queues.replay(letters);
+      for (const result of results) {
+        if (result.outcome === 'replayed') output.out(`replayed  ${result.letter.source}  ${result.letter.id}  ${result.letter.subject}  as job ${result.jobId}`);
+        else output.out(`skipped   ${result.letter.source}  ${result.letter.id}  ${result.letter.subject}: ${result.reason}`);
+      }
+      const skipped = results.filter((result) => result.outcome !== 'replayed').length;
+      output.err(`${results.length - skipped} replayed, ${skipped} not replayable`);
+      return skipped > 0 ? 1 : 0;
+    }
+    case 'drop': {
+      const dropped = await queues.drop(letters);
+      output.err(`${dropped} dead letter${dropped === 1 ? '' : 's'} dropped`);
+      return 0;
+    }
+  }
+}
+
+/** One line, tab-separated: queue, id, what failed, the error (on one line), when it failed. */
+export function formatDeadLetter(letter: DeadLetter): string {
+  return [letter.source, letter.id, letter.subject, letter.error.replace(/\s*\n\s*/g, ' '), letter.failedAt].join('\t');
+}
+
+async function connected(connection: Redis): Promise<boolean> {
+  if (connection.status === 'ready') return true;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CONNECT_TIMEOUT_MS)));
+  // Not events.once: it would reject on the first connection error, while ioredis keeps retrying until the timeout.
+  const ready = new Promise<true>((resolve) => connection.once('ready', () => resolve(true)));
+  try {
+    return await Promise.race([ready, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
