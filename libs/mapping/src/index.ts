@@ -21,3 +21,4 @@ export type { GitopsEntity, ParsedPortYml } from './gitops/port-yml';
 export { configFileKind, jqStringLiteral, validateConfigFile } from './validation/validate-config-file';
 export type { BlueprintReference, ConfigFileKind, ConfigFileValidation } from './validation/validate-config-file';
 export { defaultBlueprints } from './defaults/default-blueprints';
+export { FILE_REFERENCE_PREFIX, referencedFilesOf } from './config/file-references';

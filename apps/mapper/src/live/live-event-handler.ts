@@ -6,6 +6,7 @@ import { EntityChange, HandlerResult, PublishProducer, WebhookEvent, WorkflowRun
 import type { ConfigCheckRunner } from '../config-checks';
 import type { EventKindHandler } from '../events/event-router';
 import { EntityMapping, publishSettingsOf } from '../mapping/entity-mapping';
+import { withReferencedFiles } from '../mapping/referenced-files';
 import type { ResyncRequester } from '../sync/resync-scheduler';
 import { keptBySelector } from './live-filters';
 import { changedPaths, liveObjectsOf } from './live-objects';
@@ -89,7 +90,7 @@ export class LiveEventHandler implements EventKindHandler {
       for (const [index, resource] of loaded.config.resources.entries()) {
         if (resource.kind !== object.kind) continue;
         const kept = object.current !== null && keptBySelector(object.kind, resource.selector, object.current, loaded.config, repository);
-        const present = kept && object.current ? [object.enrich ? await object.enrich(object.current, resource) : object.current] : [];
+        const present = kept && object.current ? await withReferencedFiles(context, resource, [object.enrich ? await object.enrich(object.current, resource) : object.current]) : [];
         const gone = kept ? [] : [object.current ?? object.known];
         const mapped = await this.deps.mapping.mapLive(loaded.config, index, present, gone, observedAt);
         changes.push(...mapped.changes);

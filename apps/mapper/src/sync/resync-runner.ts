@@ -5,6 +5,7 @@ import type { MappingConfigSource } from '@glint/mapping';
 import type { PublishProducer } from '@glint/queue';
 import { addLogContext } from '@glint/runtime';
 import { EntityMapping, publishSettingsOf } from '../mapping/entity-mapping';
+import { withReferencedFiles } from '../mapping/referenced-files';
 import { fetchResource } from './kind-fetchers';
 import type { SyncMetrics } from './sync-metrics';
 import type { KindProgress, SyncStatus, SyncStatusStore } from './sync-status';
@@ -68,7 +69,7 @@ export class ResyncRunner {
       try {
         for await (const page of fetchResource(context, resource, config)) {
           const observedAt = now().toISOString();
-          const mapped = await this.deps.mapping.mapPage(config, index, page, observedAt);
+          const mapped = await this.deps.mapping.mapPage(config, index, await withReferencedFiles(context, resource, page), observedAt);
           progress.pages += 1;
           progress.objects += page.length;
           progress.entities += mapped.upserts.length;

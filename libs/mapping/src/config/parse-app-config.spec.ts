@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JqEngine } from '../jq/jq-engine';
-import { formatProblem } from './app-config.types';
+import { formatProblem, ResourceConfig } from './app-config.types';
+import { referencedFilesOf } from './file-references';
 import { parseAppConfig } from './parse-app-config';
 
 const peerDefault = readFileSync(join(__dirname, '../defaults/port-app-config.yml'), 'utf8');
@@ -39,6 +40,18 @@ describe('parseAppConfig', () => {
       selector: { query: 'true', includedFiles: ['README.md', 'CODEOWNERS'] },
       port: { itemsToParseName: 'item', entity: { mappings: { identifier: '.name', blueprint: '"githubRepository"', relations: { organization: '.owner.login' } } } },
     });
+  });
+
+  it('reads file:// property values as files of the object\'s repository, and refuses paths outside it', async () => {
+    const mapping = (readme: string) =>
+      `resources:\n  - kind: repository\n    selector:\n      query: 'true'\n    port:\n      entity:\n        mappings:\n          identifier: .name\n          blueprint: '"service"'\n          properties:\n            readme: ${readme}\n`;
+
+    const parsed = await parseAppConfig(mapping('file://README.md'), jq);
+
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(referencedFilesOf(parsed.config.resources[0] as ResourceConfig)).toEqual(['README.md']);
+    expect(await problemsOf(mapping('file://../secrets.txt'))).toEqual([expect.stringMatching(/properties\.readme \(line 11\): expected file:\/\/<path in the repository>/)]);
   });
 
   it('names the path and the jq compile error of a broken expression, with its line', async () => {

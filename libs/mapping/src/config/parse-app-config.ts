@@ -1,4 +1,5 @@
 import type { JqEngine } from '../jq/jq-engine';
+import { FILE_REFERENCE_PREFIX, referencedFileProgram } from './file-references';
 import { ConfigProblem, EntityMappings, JqOrSearchQuery, Kind, KINDS, PortAppConfig, ResourceConfig } from './app-config.types';
 import { isObject, isStringList, readYaml } from '../yaml-source';
 import { SELECTOR_OPTIONS } from './kind-selectors';
@@ -144,7 +145,7 @@ class ConfigReader {
       title: optional('title'),
       icon: optional('icon'),
       team: raw['team'] === undefined ? undefined : this.programOrQuery(raw['team'], `${path}.team`),
-      properties: this.programMap(raw['properties'], `${path}.properties`, (value, at) => this.program(value, at)),
+      properties: this.programMap(raw['properties'], `${path}.properties`, (value, at) => this.propertyProgram(value, at)),
       relations: this.programMap(raw['relations'], `${path}.relations`, (value, at) => this.programOrQuery(value, at)),
     };
   }
@@ -161,6 +162,17 @@ class ConfigReader {
       if (read_ !== undefined) result[key] = read_;
     }
     return result;
+  }
+
+  /** A property is jq, or `file://<path>`: the text of that file in the object's repository. */
+  private propertyProgram(raw: unknown, path: string): string | undefined {
+    if (typeof raw !== 'string' || !raw.startsWith(FILE_REFERENCE_PREFIX)) return this.program(raw, path);
+    const file = raw.slice(FILE_REFERENCE_PREFIX.length).replace(/^\.\//, '');
+    if (file === '' || file.startsWith('/') || file.split('/').includes('..')) {
+      this.problem(path, `expected file://<path in the repository>, e.g. file://README.md, got ${JSON.stringify(raw)}`);
+      return undefined;
+    }
+    return referencedFileProgram(file);
   }
 
   private programOrQuery(raw: unknown, path: string): JqOrSearchQuery | undefined {
