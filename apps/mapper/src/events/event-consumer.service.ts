@@ -1,11 +1,11 @@
-import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { GlintConfig } from '@glint/config';
 import { createRedisConnection, DEFAULT_EVENT_CONSUMER_SETTINGS, PartitionedEventConsumer } from '@glint/queue';
 import type { EventMetrics } from './event-metrics';
 import type { EventRouter } from './event-router';
 
 /** Runs the partition consumers for as long as the mapper runs. */
-export class EventConsumerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class EventConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('events');
   private readonly consumer: PartitionedEventConsumer;
 
@@ -35,7 +35,8 @@ export class EventConsumerService implements OnApplicationBootstrap, OnApplicati
     await this.consumer.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the jq pool and connections close (onApplicationShutdown), so in-flight events finish with them. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.consumer.close();
   }
 }

@@ -48,6 +48,9 @@ export interface LiveEventDependencies {
 
 type Payload = Record<string, unknown>;
 
+/** Repository actions after which entities of the repository's other kinds may be orphaned or renamed. */
+const REPOSITORY_CASCADES = new Set(['deleted', 'renamed', 'transferred']);
+
 /**
  * Keeps the catalog true between resyncs: each event's objects are re-read, run through every resource of their kind
  * (selector and the kind's listing filters), and published as upserts or deletes. A push to a default branch also
@@ -78,6 +81,11 @@ export class LiveEventHandler implements EventKindHandler {
     }
     let resyncRequested = false;
     if (event.event === 'push') resyncRequested = await this.mappingMayHaveChanged(payload, installation);
+    if (event.event === 'repository' && REPOSITORY_CASCADES.has(String(payload['action']))) {
+      // The repository's pull requests, issues, branches… are keyed by its name: a resync replaces or removes them.
+      const name = (payload['repository'] as { name?: string } | undefined)?.name ?? '?';
+      resyncRequested = await this.deps.resyncs.request(installation, `repository ${name} ${String(payload['action'])}`);
+    }
 
     const loaded = await this.deps.mappingSource.forOrganization(context.client, installation.accountLogin);
     if (!organizationIncluded(loaded, installation)) return 'ignored';

@@ -37,7 +37,11 @@ export async function liveObjectsOf(event: WebhookEvent, context: FetchContext):
     case 'repository': {
       if (!repository || !repo) return [];
       const current = REPOSITORY_DELETING.has(action ?? '') ? null : await read('GET /repos/{owner}/{repo}', {});
-      return [{ kind: 'repository', current, known: repository, enrich: (object, resource) => enrichRepository(context, object as Repository, resource.selector as RepositorySelector) }];
+      const enrich = (object: GithubObject, resource: ResourceConfig) => enrichRepository(context, object as Repository, resource.selector as RepositorySelector);
+      const objects: LiveObject[] = [{ kind: 'repository', current, known: repository, enrich }];
+      const previousName = (payload['changes'] as { repository?: { name?: { from?: string } } } | undefined)?.repository?.name?.from;
+      if (action === 'renamed' && previousName) objects.push({ kind: 'repository', current: null, known: { ...repository, name: previousName, full_name: `${repo.owner}/${previousName}` } });
+      return objects;
     }
     case 'pull_request': {
       const pull = payload['pull_request'] as { number: number } | undefined;

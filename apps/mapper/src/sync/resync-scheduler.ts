@@ -1,4 +1,4 @@
-import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { GithubAccess, GithubInstallation } from '@glint/github';
@@ -28,7 +28,7 @@ export const RESYNC_CONCURRENCY = 2;
  * job scheduler, so many pods schedule once), one on request (mapping changed, installation added). A resync of an
  * installation that is already waiting or running is skipped, through BullMQ's de-duplication by installation.
  */
-export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap, OnApplicationShutdown {
+export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('resync');
   private readonly queue: Queue<ResyncJob | Record<string, never>>;
   private worker?: Worker<ResyncJob | Record<string, never>>;
@@ -60,7 +60,7 @@ export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap,
     if (this.deps.startWithResync !== false) await this.requestAll('start');
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
     for (const connection of this.connections) await connection.quit().catch(() => connection.disconnect());
