@@ -88,7 +88,7 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
         break;
       } catch (error) {
         this.logger.error(`cannot consume ${this.consumer.topic} yet, trying again in ${CONSUMER_RETRY_MS / 1000} s: ${describe(error)}`);
-        await new Promise((resolve) => setTimeout(resolve, CONSUMER_RETRY_MS));
+        for (let waited = 0; waited < CONSUMER_RETRY_MS && !this.stopping; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }
     if (!this.stopping) this.watchdog.start();

@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { HealthReport } from '@glint/observability';
+import { BRIDGE_MIGRATIONS } from '@glint/persistence';
 import type { RunningService } from '@glint/runtime';
 import { createTemporaryDatabase, freePort, getJson, testConfig, TemporaryDatabase, waitFor } from '@glint/testing';
 import { SERVICE_STARTERS } from './services';
@@ -42,10 +43,10 @@ describe('all five services in one process, on the real Redis, Postgres and Kafk
     const { Client } = await import('pg');
     const client = new Client({ connectionString: database.url });
     await client.connect();
-    const migrations = await client.query('SELECT name FROM glint_migrations');
+    const migrations = await client.query('SELECT name FROM glint_migrations ORDER BY id');
     await client.end();
 
-    expect(migrations.rows).toEqual([{ name: 'CreateInstallations1763700000000' }]);
+    expect(migrations.rows).toEqual(BRIDGE_MIGRATIONS.map((migration) => ({ name: migration.name })));
   });
 });
 

@@ -35,7 +35,8 @@ export class RunConsumer {
   ) {}
 
   async start(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.groupId, sessionTimeout: 45_000, heartbeatInterval: 3_000, allowAutoTopicCreation: false });
+    // Port's topic exists already; a local broker creates `<org>.runs` on first use.
+    const consumer = this.kafka.consumer({ groupId: this.groupId, sessionTimeout: 45_000, heartbeatInterval: 3_000 });
     this.consumer = consumer;
     try {
       await consumer.connect();
