@@ -1,34 +1,61 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, GlintConfig } from '@glint/config';
-import { ObservabilityModule } from '@glint/observability';
+import { CatalogClient, CatalogClientTuning, createCatalogClient } from '@glint/catalog-client';
+import { ConfigModule, GlintConfig, KafkaConfig } from '@glint/config';
+import { createGithubAccess, GithubAccess } from '@glint/github';
+import { MetricsRegistry, ObservabilityModule } from '@glint/observability';
 import { DATA_SOURCE, PersistenceModule, postgresProbe } from '@glint/persistence';
 import { REDIS_CONNECTION, RedisModule, redisProbe } from '@glint/queue';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
+import { ActionsMetrics } from './actions-metrics';
+import { ActionsRuntime, ActionsRuntimeOptions } from './actions-runtime';
 import { kafkaProbe } from './kafka/kafka-client';
+import { KAFKA_CONNECTION, KafkaConnectionModule } from './kafka/kafka-connection';
+import { PARTITIONS_IN_PARALLEL } from './kafka/run-consumer';
+
+export interface ActionsOptions extends ActionsRuntimeOptions {
+  /** Retry and backoff settings for the catalog client (tests shorten them). */
+  catalog?: CatalogClientTuning;
+}
+
+const GITHUB_ACCESS = Symbol('GITHUB_ACCESS');
 
 /** Consumes self-service action runs from Kafka and dispatches GitHub workflow runs. */
 @Module({})
 export class ActionsModule {
-  static register(config: GlintConfig): DynamicModule {
+  static register(config: GlintConfig, options: ActionsOptions = {}): DynamicModule {
     const redis = RedisModule.forService(config.redisUrl, 'actions');
-    const persistence = PersistenceModule.forBridge(config.databaseUrl, 'actions');
+    // Each partition in flight holds one connection (its run's lock) and needs another for short queries.
+    const persistence = PersistenceModule.forBridge(config.databaseUrl, 'actions', { poolSize: 2 * PARTITIONS_IN_PARALLEL + 4 });
+    const kafka = KafkaConnectionModule.register(config, options.catalog);
     return {
       module: ActionsModule,
       imports: [
         ConfigModule.forRoot(config),
         redis,
         persistence,
+        kafka,
         ObservabilityModule.forService({
           service: 'actions',
-          imports: [redis, persistence],
-          inject: [REDIS_CONNECTION, DATA_SOURCE],
-          probes: (connection: Redis, dataSource: DataSource) => [
-            kafkaProbe(config.kafka),
-            postgresProbe(dataSource),
-            redisProbe(connection),
-          ],
+          imports: [redis, persistence, kafka],
+          inject: [REDIS_CONNECTION, DATA_SOURCE, KAFKA_CONNECTION],
+          probes: (connection: Redis, dataSource: DataSource, kafkaConnection: KafkaConfig) => [kafkaProbe(kafkaConnection), postgresProbe(dataSource), redisProbe(connection)],
         }),
+      ],
+      providers: [
+        { provide: ActionsMetrics, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => new ActionsMetrics(metrics) },
+        {
+          provide: CatalogClient,
+          inject: [ActionsMetrics],
+          useFactory: (metrics: ActionsMetrics) => createCatalogClient(config.catalog, { onAnswer: (route, status) => metrics.catalogAnswers.inc({ route, status: String(status) }), ...options.catalog }),
+        },
+        { provide: GITHUB_ACCESS, inject: [REDIS_CONNECTION], useFactory: (connection: Redis) => createGithubAccess(config.github, { redis: connection }) },
+        {
+          provide: ActionsRuntime,
+          inject: [KAFKA_CONNECTION, DATA_SOURCE, CatalogClient, GITHUB_ACCESS, ActionsMetrics],
+          useFactory: (kafkaConnection: KafkaConfig, dataSource: DataSource, catalog: CatalogClient, access: GithubAccess, metrics: ActionsMetrics) =>
+            new ActionsRuntime(config, kafkaConnection, dataSource, catalog, access, metrics, options),
+        },
       ],
     };
   }

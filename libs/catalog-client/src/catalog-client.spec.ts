@@ -249,6 +249,16 @@ describe('CatalogClient', () => {
       expect(catalog.contractProblems).toEqual([]);
     });
 
+    it("reads Port's Kafka credentials, and undefined from a catalog without the route", async () => {
+      const { catalog, client } = setup();
+      catalog.script.push({ status: 200, body: { ok: true, credentials: { brokers: ['b-1.example.com:9196', 7], username: 'org_1', password: 'kafka-secret' } } }, { status: 404, body: { ok: false, error: 'not_found' } });
+
+      expect(await client.getKafkaCredentials()).toEqual({ brokers: ['b-1.example.com:9196'], username: 'org_1', password: 'kafka-secret' });
+      expect(await client.getKafkaCredentials()).toBeUndefined();
+      catalog.script.push({ status: 200, body: { ok: true, credentials: { brokers: [] } } });
+      await expect(client.getKafkaCredentials()).rejects.toThrow('without credentials.username and credentials.password');
+    });
+
     it('searches by datasource for the entities an owner wrote', async () => {
       const { catalog, client } = setup();
 

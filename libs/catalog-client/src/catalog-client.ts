@@ -11,6 +11,7 @@ import type {
   DeleteOptions,
   DeleteResult,
   FailedEntity,
+  KafkaCredentials,
   SearchQuery,
   StoredEntity,
   UpsertedEntity,
@@ -172,6 +173,26 @@ export class CatalogClient {
       body: log,
       userAgent: USER_AGENT_PRODUCT,
     });
+  }
+
+  /**
+   * `GET /v1/kafka-credentials` (undocumented; what Port's agent and integrations use to reach Port's managed Kafka).
+   * Undefined when the catalog has no such route (404/405), e.g. a Glint catalog.
+   */
+  async getKafkaCredentials(): Promise<KafkaCredentials | undefined> {
+    let body: { credentials?: { brokers?: unknown; username?: unknown; password?: unknown } };
+    try {
+      body = (await this.http.send<typeof body>({ method: 'GET', route: 'GET /v1/kafka-credentials', path: '/v1/kafka-credentials', userAgent: USER_AGENT_PRODUCT })).body;
+    } catch (error) {
+      if (error instanceof CatalogApiError && (error.status === 404 || error.status === 405)) return undefined;
+      throw error;
+    }
+    const { brokers, username, password } = body?.credentials ?? {};
+    if (typeof username !== 'string' || !username || typeof password !== 'string' || !password) {
+      throw new CatalogApiError('GET /v1/kafka-credentials answered without credentials.username and credentials.password', 200, 'GET /v1/kafka-credentials');
+    }
+    const brokerList = Array.isArray(brokers) ? brokers.filter((broker): broker is string => typeof broker === 'string' && broker.length > 0) : [];
+    return { brokers: brokerList, username, password };
   }
 
   /**

@@ -101,6 +101,14 @@ export interface ActionRunLog {
   statusLabel?: string;
 }
 
+/** Port's managed-Kafka credentials for the organization (an undocumented route that Port's own agents use). */
+export interface KafkaCredentials {
+  /** Empty when the catalog names no brokers (Port's agents then use their configured ones). */
+  brokers: string[];
+  username: string;
+  password: string;
+}
+
 export interface ActionRun {
   id: string;
   status: ActionRunStatus;

@@ -1,6 +1,7 @@
 import { createTemporaryDatabase, TemporaryDatabase } from '@glint/testing';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from './data-source';
+import { ActionRunRecord } from './entities/action-run-record.entity';
 import { Installation } from './entities/installation.entity';
 import { BRIDGE_ENTITIES, BRIDGE_MIGRATIONS } from './schema';
 
@@ -56,14 +57,26 @@ describe('bridge schema migrations on the real Postgres', () => {
     expect(rows).toHaveLength(BRIDGE_MIGRATIONS.length);
   });
 
-  it('reverts cleanly', async () => {
+  it('holds one action run per run id and one per GitHub workflow run', async () => {
+    const sut = await open();
+    await migrate(sut);
+    const repository = sut.getRepository(ActionRunRecord);
+    await repository.insert({ runId: 'r_1', state: 'dispatched', githubRunId: 7001 });
+
+    await expect(repository.insert({ runId: 'r_1', state: 'recorded' })).rejects.toThrow(/duplicate key/);
+    await expect(repository.insert({ runId: 'r_2', state: 'dispatched', githubRunId: 7001 })).rejects.toThrow(/duplicate key/);
+    await expect(repository.insert({ runId: 'r_3', state: 'finished' })).rejects.toThrow(/check constraint/);
+    expect(await repository.findOneByOrFail({ runId: 'r_1' })).toMatchObject({ state: 'dispatched', githubRunId: 7001, reportWorkflowStatus: true });
+  });
+
+  it('reverts every migration cleanly, newest first', async () => {
     const sut = await open();
     await migrate(sut);
 
-    await sut.undoLastMigration();
+    for (let left = BRIDGE_MIGRATIONS.length; left > 0; left -= 1) await sut.undoLastMigration();
 
     const tables: Array<{ table_name: string }> = await sut.query(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'installations'",
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('installations', 'entity_state', 'action_runs')",
     );
     expect(tables).toEqual([]);
   });

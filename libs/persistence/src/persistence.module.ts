@@ -22,8 +22,9 @@ class DataSourceCloser implements OnApplicationShutdown {
 @Module({})
 export class PersistenceModule {
   /** The bridge's own schema (installations, deliveries, entity state, …), shared by mapper, publisher and actions. */
-  static forBridge(url: string, service: string): DynamicModule {
+  static forBridge(url: string, service: string, options: Pick<DataSourceOptions, 'poolSize'> = {}): DynamicModule {
     return PersistenceModule.forService({
+      ...options,
       url,
       applicationName: `glint-${service}`,
       entities: BRIDGE_ENTITIES,

@@ -1,8 +1,10 @@
+import { ActionRunRecord } from './entities/action-run-record.entity';
 import { EntityState } from './entities/entity-state.entity';
 import { Installation } from './entities/installation.entity';
 import { CreateInstallations1763700000000 } from './migrations/1763700000000-create-installations';
 import { CreateEntityState1763800000000 } from './migrations/1763800000000-create-entity-state';
+import { CreateActionRuns1764200000000 } from './migrations/1764200000000-create-action-runs';
 
 /** The bridge's tables (the embedded catalog keeps its own). Add a migration for every entity change. */
-export const BRIDGE_ENTITIES = [Installation, EntityState];
-export const BRIDGE_MIGRATIONS = [CreateInstallations1763700000000, CreateEntityState1763800000000];
+export const BRIDGE_ENTITIES = [Installation, EntityState, ActionRunRecord];
+export const BRIDGE_MIGRATIONS = [CreateInstallations1763700000000, CreateEntityState1763800000000, CreateActionRuns1764200000000];

@@ -55,6 +55,34 @@ describe('GithubSimulator workflow dispatch and check runs', () => {
     expect((await call(sim, `/repos/acme/${repo}/actions/runs?status=failure&event=workflow_dispatch`, token)).json<{ workflow_runs: Item[] }>().workflow_runs[0]).toMatchObject({ id: details.workflow_run_id });
   });
 
+  it('keeps the inputs of a dispatched run, holds runs in queued on request, and cancels a run that has not completed', async () => {
+    sim.holdWorkflowRuns('acme', repo, 'ci.yml');
+    expect((await dispatch('ci.yml', { ref: 'main', inputs: { env: 'prod', port_payload: '{"runId":"r_1"}' } })).status).toBe(204);
+    const record = sim.state.repo('acme', repo);
+    if (!record) throw new Error('no repository');
+    const run = sim.state.repoData(record).runs[0];
+    expect(run).toMatchObject({ event: 'workflow_dispatch', status: 'queued', inputs: { env: 'prod', port_payload: '{"runId":"r_1"}' } });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(run.status).toBe('queued');
+
+    const cancelled = await call(sim, `/repos/acme/${repo}/actions/runs/${run.id}/cancel`, token, { method: 'POST' });
+    expect(cancelled.status).toBe(202);
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
+    const again = await call(sim, `/repos/acme/${repo}/actions/runs/${run.id}/cancel`, token, { method: 'POST' });
+    expect(again.status).toBe(409);
+    expect(again.json()).toMatchObject({ message: 'Cannot cancel a workflow run that is completed.' });
+    const hooks = await receiver.waitFor(2);
+    expect(hooks.map((hook) => `${hook.event}.${hook.action ?? ''}`)).toEqual(['workflow_run.requested', 'workflow_run.completed']);
+    expect(hooks[1].payload).toMatchObject({ workflow_run: { id: run.id, conclusion: 'cancelled' } });
+  });
+
+  it('answers 204 for return_run_details once told to behave like an older server', async () => {
+    sim.setReturnRunDetailsSupport(false);
+    expect((await dispatch('ci.yml', { ref: 'main', return_run_details: true })).status).toBe(204);
+    sim.setReturnRunDetailsSupport(true);
+    expect((await dispatch('ci.yml', { ref: 'main', return_run_details: true })).status).toBe(200);
+  });
+
   it('answers 204 for return_run_details when the server does not support it', async () => {
     const older = await GithubSimulator.start({ seed: 6, reposPerOrg: 2, supportsReturnRunDetails: false, runStepMs: 10 });
     try {

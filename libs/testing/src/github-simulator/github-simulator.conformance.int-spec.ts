@@ -32,6 +32,8 @@ interface Fixtures {
   hookId: number;
   hookDeliveryId: number;
   appDeliveryId: number;
+  /** A dispatched run of `repo()` that stays queued. */
+  queuedRunId: number;
 }
 
 interface Case {
@@ -108,6 +110,7 @@ const CASES: Case[] = [
   { route: 'POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches', path: (f) => `/repos/${full(f.repo())}/actions/workflows/ci.yml/dispatches`, body: () => ({ ref: 'main', inputs: {} }), spec: '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', status: 204 },
   { route: 'GET /repos/{owner}/{repo}/actions/runs', path: (f) => `/repos/${full(f.repo())}/actions/runs` },
   { route: 'GET /repos/{owner}/{repo}/actions/runs/{id}', path: (f) => `/repos/${full(f.repo())}/actions/runs/${f.data(f.repo()).runs[0].id}`, spec: '/repos/{owner}/{repo}/actions/runs/{run_id}' },
+  { route: 'POST /repos/{owner}/{repo}/actions/runs/{id}/cancel', path: (f) => `/repos/${full(f.repo())}/actions/runs/${f.queuedRunId}/cancel`, spec: '/repos/{owner}/{repo}/actions/runs/{run_id}/cancel', status: 202 },
   { route: 'POST /repos/{owner}/{repo}/check-runs', path: (f) => `/repos/${full(f.repo())}/check-runs`, body: (f) => ({ name: 'conformance', head_sha: f.data(f.repo()).branches[0].sha, status: 'in_progress' }), status: 201 },
   { route: 'GET /repos/{owner}/{repo}/check-runs/{id}', path: (f) => `/repos/${full(f.repo())}/check-runs/${f.checkRunId}`, spec: '/repos/{owner}/{repo}/check-runs/{check_run_id}' },
   { route: 'GET /repos/{owner}/{repo}/check-runs/{id}/annotations', path: (f) => `/repos/${full(f.repo())}/check-runs/${f.checkRunId}/annotations`, spec: '/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations' },
@@ -217,6 +220,9 @@ describe('GitHub simulator conformance with the GHES 3.19 OpenAPI description', 
     });
     sim.push(org, first.name, { branch: first.defaultBranch, files: { 'docs/old.md': 'old\n', 'docs/moved.md': 'moved\n' } });
     const pullWithFiles = sim.openPullRequest(org, first.name, { files: { 'port.yml': 'identifier: api\nblueprint: service\n', 'README.md': '# changed\n', 'docs/old.md': null, 'docs/moved.md': null, 'docs/renamed.md': 'moved\n' } });
+    sim.holdWorkflowRuns(org, first.name, 'ci.yml');
+    await call(sim, `/repos/${first.fullName}/actions/workflows/ci.yml/dispatches`, tokens.pat, { method: 'POST', body: { ref: first.defaultBranch } });
+    const queuedRunId = sim.state.repoData(first).runs[0].id;
     const hook = await call(sim, `/orgs/${org}/hooks`, tokens.pat, { method: 'POST', body: { config: { url: receiver.url, content_type: 'json', secret: receiver.secret }, events: ['*'] } });
     await sim.webhooksIdle();
     const log = sim.deliveries();
@@ -231,6 +237,7 @@ describe('GitHub simulator conformance with the GHES 3.19 OpenAPI description', 
       hookId: hook.json<{ id: number }>().id,
       hookDeliveryId: log.find((delivery) => delivery.target === 'org')?.id ?? 0,
       appDeliveryId: log.find((delivery) => delivery.target === 'app')?.id ?? 0,
+      queuedRunId,
     };
   });
   afterAll(async () => {

@@ -157,6 +157,18 @@ export class GithubSimulator {
     this.runner.setOutcome(record, workflow, conclusion);
   }
 
+  /** While held, a workflow's new dispatched runs stay `queued` (no runner picks them up) until cancelled. */
+  holdWorkflowRuns(owner: string, repo: string, workflow: string, held = true): void {
+    const record = this.state.repo(owner, repo);
+    if (!record) throw new Error(`Repository ${owner}/${repo} not found`);
+    this.runner.hold(record, workflow, held);
+  }
+
+  /** Whether a workflow dispatch honours `return_run_details` (GHES 3.21 and github.com) or answers 204 as older servers do. */
+  setReturnRunDetailsSupport(supported: boolean): void {
+    this.options.supportsReturnRunDetails = supported;
+  }
+
   /**
    * Changes what the App may do in an organization's installation, e.g. `{ checks: null }` to withdraw the checks
    * permission (check-run routes then answer 403 "Resource not accessible by integration"); tokens follow at once.

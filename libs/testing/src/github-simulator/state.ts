@@ -200,6 +200,8 @@ export interface WorkflowRunRecord {
   actorLogin: string;
   createdAt: string;
   updatedAt: string;
+  /** What `workflow_dispatch` was given (not rendered: GitHub's run objects do not show inputs either). */
+  inputs?: Record<string, unknown>;
 }
 
 export interface EnvironmentRecord {

@@ -6,6 +6,7 @@ import { EventSender } from './webhooks/payloads';
 /** Moves dispatched runs through queued → in_progress → completed on real timers, with `workflow_run` webhooks. */
 export class WorkflowRunner {
   private readonly outcomes = new Map<string, Exclude<RunConclusion, null>>();
+  private readonly held = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -20,7 +21,13 @@ export class WorkflowRunner {
     this.outcomes.set(outcomeKey(repo, workflow), conclusion);
   }
 
-  dispatch(repo: RepoRecord, workflow: WorkflowRecord, ref: { branch: string; sha: string }, actorLogin: string): WorkflowRunRecord {
+  /** While held, this workflow's new runs stay `queued`, as when no runner picks them up. */
+  hold(repo: RepoRecord, workflow: string, held: boolean): void {
+    if (held) this.held.add(outcomeKey(repo, workflow));
+    else this.held.delete(outcomeKey(repo, workflow));
+  }
+
+  dispatch(repo: RepoRecord, workflow: WorkflowRecord, ref: { branch: string; sha: string }, actorLogin: string, inputs: Record<string, unknown> = {}): WorkflowRunRecord {
     const data = this.state.repoData(repo);
     const now = isoSeconds(this.clock.now());
     const run: WorkflowRunRecord = {
@@ -35,15 +42,19 @@ export class WorkflowRunner {
       actorLogin,
       createdAt: now,
       updatedAt: now,
+      inputs,
     };
     data.runs.unshift(run);
     const conclusion = this.outcomes.get(outcomeKey(repo, workflow.path)) ?? 'success';
     this.send(repo, workflow, run, 'requested');
+    if (this.held.has(outcomeKey(repo, workflow.path))) return run;
     this.after(() => {
+      if (run.status === 'completed') return;
       run.status = 'in_progress';
       run.updatedAt = isoSeconds(this.clock.now());
       this.send(repo, workflow, run, 'in_progress');
       this.after(() => {
+        if (run.status === 'completed') return;
         run.status = 'completed';
         run.conclusion = conclusion;
         run.updatedAt = isoSeconds(this.clock.now());
@@ -51,6 +62,17 @@ export class WorkflowRunner {
       });
     });
     return run;
+  }
+
+  /** GitHub's cancel: a run that has not completed ends `cancelled` (with its `completed` webhook); false when it had. */
+  cancel(repo: RepoRecord, run: WorkflowRunRecord): boolean {
+    if (run.status === 'completed') return false;
+    const workflow = this.state.repoData(repo).workflows.find((candidate) => candidate.id === run.workflowId);
+    run.status = 'completed';
+    run.conclusion = 'cancelled';
+    run.updatedAt = isoSeconds(this.clock.now());
+    if (workflow) this.send(repo, workflow, run, 'completed');
+    return true;
   }
 
   close(): void {

@@ -28,11 +28,21 @@ function dispatch(ctx: RouteContext): RouteResult {
   if (!ref) return validationFailed(`No ref found for: ${body.ref}`);
   if (!/\bworkflow_dispatch\b/.test(data.files.get(workflow.path) ?? '')) return validationFailed("Workflow does not have 'workflow_dispatch' trigger");
   if (workflow.state !== 'active') return errorResult(422, 'Cannot trigger a \'workflow_dispatch\' on a disabled workflow');
-  const run = ctx.runner.dispatch(repo, workflow, ref, actorLogin(ctx));
+  const run = ctx.runner.dispatch(repo, workflow, ref, actorLogin(ctx), inputs as Record<string, unknown>);
   if (body.return_run_details === true && ctx.options.supportsReturnRunDetails) {
     return json({ workflow_run_id: run.id, run_url: `${ctx.render.apiBase}/repos/${repo.fullName}/actions/runs/${run.id}`, html_url: `${ctx.render.webBase}/${repo.fullName}/actions/runs/${run.id}` });
   }
   return { status: 204 };
 }
 
-export const dispatchRoutes: RouteDefinition[] = [{ method: 'POST', pattern: '/repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches', auth: 'token', handler: dispatch }];
+function cancel(ctx: RouteContext): RouteResult {
+  const repo = visibleRepo(ctx);
+  const run = repo && ctx.state.repoData(repo).runs.find((candidate) => String(candidate.id) === ctx.params.id);
+  if (!repo || !run) return notFound();
+  return ctx.runner.cancel(repo, run) ? json({}, 202) : errorResult(409, 'Cannot cancel a workflow run that is completed.');
+}
+
+export const dispatchRoutes: RouteDefinition[] = [
+  { method: 'POST', pattern: '/repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches', auth: 'token', handler: dispatch },
+  { method: 'POST', pattern: '/repos/{owner}/{repo}/actions/runs/{id}/cancel', auth: 'token', handler: cancel },
+];

@@ -1,0 +1,96 @@
+import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import type { CatalogClient } from '@glint/catalog-client';
+import type { GlintConfig, KafkaConfig } from '@glint/config';
+import type { GithubAccess } from '@glint/github';
+import { createRedisConnection, DEFAULT_QUEUE_PREFIX, QueueName, WorkflowRunEvent } from '@glint/queue';
+import type { ActionsMetrics } from './actions-metrics';
+import { ActionTimings, DEFAULT_ACTION_TIMINGS } from './action-timings';
+import { RunWatchdog } from './completion/run-watchdog';
+import { WorkflowRunCompletion } from './completion/workflow-run-completion';
+import { GithubWorkflows } from './github/github-workflows';
+import { createKafka } from './kafka/kafka-client';
+import { consumerGroupOf, runsTopicOf } from './kafka/kafka-connection';
+import { RunConsumer } from './kafka/run-consumer';
+import { RunMessageHandler } from './kafka/run-message-handler';
+import { ActionRunStore } from './runs/action-run-store';
+import { RunFinisher } from './runs/run-finisher';
+import { RunProcessor } from './runs/run-processor';
+import { describe, RunReporter } from './runs/run-reporter';
+
+export interface ActionsRuntimeOptions {
+  timings?: Partial<ActionTimings>;
+  /** Test hook between a dispatch and its confirmation; an error there halts the consumer as a crash would. */
+  afterDispatch?: (runId: string) => Promise<void> | void;
+}
+
+/** Completion events handled at once. */
+const COMPLETION_CONCURRENCY = 4;
+const CONSUMER_RETRY_MS = 5_000;
+
+/**
+ * The actions service at run time: at start, reconcile dispatches a previous process left unconfirmed, then consume
+ * the runs topic; meanwhile complete runs from the `workflow-run-events` queue, and let the watchdog sweep.
+ */
+export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('actions');
+  private readonly redisUrl: string;
+  private readonly consumer: RunConsumer;
+  private readonly completion: WorkflowRunCompletion;
+  private readonly watchdog: RunWatchdog;
+  private worker?: Worker<WorkflowRunEvent>;
+  private workerConnection?: Redis;
+  private starting?: Promise<void>;
+  private stopping = false;
+
+  constructor(config: GlintConfig, kafka: KafkaConfig, dataSource: DataSource, catalog: CatalogClient, access: GithubAccess, metrics: ActionsMetrics, options: ActionsRuntimeOptions = {}) {
+    this.redisUrl = config.redisUrl;
+    const timings = { ...DEFAULT_ACTION_TIMINGS, ...options.timings };
+    const store = ActionRunStore.of(dataSource);
+    const reporter = new RunReporter(catalog);
+    const github = new GithubWorkflows(access);
+    const finisher = new RunFinisher(store, reporter, metrics);
+    const processor = new RunProcessor({ store, github, reporter, finisher, metrics, timings, afterDispatch: options.afterDispatch });
+    const handler = new RunMessageHandler(processor, metrics);
+    this.consumer = new RunConsumer(createKafka(kafka, 'glint-actions'), runsTopicOf(config.catalog.orgId), consumerGroupOf(config.catalog.orgId), (message, keepAlive) => handler.handle(message, keepAlive));
+    this.completion = new WorkflowRunCompletion(store, finisher);
+    this.watchdog = new RunWatchdog({ store, github, processor, finisher, timings });
+  }
+
+  onApplicationBootstrap(): void {
+    this.workerConnection = createRedisConnection(this.redisUrl, 'worker', 'actions-worker');
+    this.worker = new Worker<WorkflowRunEvent>(QueueName.WorkflowRunEvents, (job) => this.completion.handle(job.data), {
+      connection: this.workerConnection,
+      prefix: DEFAULT_QUEUE_PREFIX,
+      concurrency: COMPLETION_CONCURRENCY,
+    });
+    this.worker.on('error', (error) => this.logger.warn(`workflow-run worker: ${error.message}`));
+    this.starting = this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.starting;
+    await this.consumer.stop().catch((error: unknown) => this.logger.warn(`stopping the Kafka consumer: ${describe(error)}`));
+    await this.worker?.close();
+    await this.watchdog.stop();
+    await this.workerConnection?.quit().catch(() => this.workerConnection?.disconnect());
+  }
+
+  /** Unconfirmed dispatches first ("before doing anything"), so a redelivered message finds its run settled. */
+  private async start(): Promise<void> {
+    await this.watchdog.reconcileOrphans().catch((error: unknown) => this.logger.error(`reconciling unconfirmed dispatches at start: ${describe(error)}`));
+    while (!this.stopping) {
+      try {
+        await this.consumer.start();
+        break;
+      } catch (error) {
+        this.logger.error(`cannot consume ${this.consumer.topic} yet, trying again in ${CONSUMER_RETRY_MS / 1000} s: ${describe(error)}`);
+        for (let waited = 0; waited < CONSUMER_RETRY_MS && !this.stopping; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+    if (!this.stopping) this.watchdog.start();
+  }
+}
