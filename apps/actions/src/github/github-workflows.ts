@@ -91,7 +91,7 @@ export class GithubWorkflows {
       const answer = await client.request<{ workflow_run_id?: unknown; html_url?: unknown } | undefined>(
         'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
         this.runDetailsRefused ? params : { ...params, return_run_details: true },
-        { purpose: 'action' },
+        { purpose: 'action', retryServerErrors: false },
       );
       if (typeof answer?.workflow_run_id === 'number') {
         const htmlUrl = typeof answer.html_url === 'string' ? answer.html_url : '';

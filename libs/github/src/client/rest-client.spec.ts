@@ -164,6 +164,17 @@ describe('GitHub REST client (token mode)', () => {
     expect(sut.stats().serverRetries).toBe(3);
   });
 
+  it('sends a request that must not repeat once, reporting a 5xx at once', async () => {
+    github.on('POST', '/repos/acme/api/actions/workflows/ci.yml/dispatches', () => ({ status: 502, body: { message: 'Bad Gateway' } }));
+
+    const failure = access()
+      .clientFor(1)
+      .request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', { owner: 'acme', repo: 'api', workflow_id: 'ci.yml', ref: 'main' }, { retryServerErrors: false });
+
+    await expect(failure).rejects.toMatchObject({ status: 502 });
+    expect(github.requests).toHaveLength(1);
+  });
+
   it('gives up after five attempts with a GithubApiError carrying status and route', async () => {
     github.on('GET', '/repos/acme/api', () => ({ status: 504, body: { message: 'Gateway Timeout' } }));
 

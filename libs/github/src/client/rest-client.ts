@@ -8,6 +8,11 @@ import type { RateLimitBudget, RequestPurpose } from './rate-limit-budget';
 
 export interface RequestOptions {
   purpose?: RequestPurpose;
+  /**
+   * False for a request that must not be sent twice (a workflow dispatch): a 5xx or a network error is reported at
+   * once, since GitHub may have acted on it; the caller finds out what happened. Rate-limit waits still apply.
+   */
+  retryServerErrors?: boolean;
 }
 
 export interface PaginateOptions extends RequestOptions {
@@ -89,7 +94,7 @@ export class RestClient implements GithubRestClient {
   }
 
   async request<T>(route: string, params: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
-    const answer = await this.send(this.prepare(route, params), options.purpose ?? 'live');
+    const answer = await this.send(this.prepare(route, params), options.purpose ?? 'live', undefined, options.retryServerErrors === false ? 1 : MAX_SERVER_ATTEMPTS);
     return answer.body as T;
   }
 
@@ -114,7 +119,7 @@ export class RestClient implements GithubRestClient {
     return { method: options.method, url: options.url, body };
   }
 
-  private async send(prepared: Prepared, purpose: RequestPurpose, shrink?: (url: string) => string | undefined): Promise<Answer> {
+  private async send(prepared: Prepared, purpose: RequestPurpose, shrink?: (url: string) => string | undefined, maxServerAttempts = MAX_SERVER_ATTEMPTS): Promise<Answer> {
     const { deps } = this;
     let url = prepared.url;
     let serverAttempts = 0;
@@ -139,7 +144,7 @@ export class RestClient implements GithubRestClient {
       } catch (error) {
         if (error instanceof GithubApiError && error.status > 0 && error.status < 500) throw error;
         serverAttempts += 1;
-        if (serverAttempts >= MAX_SERVER_ATTEMPTS) {
+        if (serverAttempts >= maxServerAttempts) {
           throw new GithubApiError(`${routeName} failed after ${serverAttempts} attempts: ${describe(error)}`, error instanceof GithubApiError ? error.status : 0, routeName);
         }
         url = await this.backOff(serverAttempts, url, shrink);
@@ -196,7 +201,7 @@ export class RestClient implements GithubRestClient {
 
       if (RETRYABLE_STATUSES.has(status)) {
         serverAttempts += 1;
-        if (serverAttempts >= MAX_SERVER_ATTEMPTS) {
+        if (serverAttempts >= maxServerAttempts) {
           throw new GithubApiError(`${routeName} answered ${status} ${serverAttempts} times${githubMessage ? `; GitHub said: ${JSON.stringify(githubMessage)}` : ''}`, status, routeName);
         }
         const retryAfter = retryAfterMs(response.headers.get('retry-after'), deps.clock.now());
