@@ -56,6 +56,7 @@ export class PublishProcessor {
     try {
       const report = await this.deps.changes.publish(job.data);
       for (const [outcome, count] of Object.entries(report.counts)) if (count > 0) this.deps.metrics.entities.inc({ outcome, origin }, count);
+      this.logger.debug(`published ${job.data.changes.length} change(s): ${Object.entries(report.counts).filter(([, count]) => count > 0).map(([outcome, count]) => `${count} ${outcome}`).join(', ') || 'nothing to do'}`);
       for (const failure of report.failures) {
         this.logger.error(`${failure.entity.blueprint}/${String(failure.entity.identifier)} refused by the catalog (${failure.status} ${failure.error}): ${failure.message}; dead-lettered`);
       }
