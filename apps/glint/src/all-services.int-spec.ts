@@ -1,5 +1,6 @@
 import { BRIDGE_MIGRATIONS } from '@glint/persistence';
 import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { HealthReport } from '@glint/observability';
 import type { RunningService } from '@glint/runtime';
@@ -81,11 +82,15 @@ describe('the glint command', () => {
     const database = await createTemporaryDatabase('glint_command');
     const ports = await Promise.all(['PORT', 'MAPPER_HTTP_PORT', 'PUBLISHER_HTTP_PORT', 'ACTIONS_HTTP_PORT', 'CATALOG_HTTP_PORT'].map(async (name) => [name, String(await freePort())] as const));
     const child = spawn(process.execPath, [join(root, 'dist/glint'), 'all'], {
-      env: { PATH: process.env['PATH'] ?? '', WEBHOOK_SECRET: 'x', DATABASE_URL: database.url, HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...Object.fromEntries(ports) },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      // Its own Kafka topic and consumer group: a group shared with another process can hold a join (and so the
+      // shutdown) for a whole session timeout.
+      env: { PATH: process.env['PATH'] ?? '', WEBHOOK_SECRET: 'x', DATABASE_URL: database.url, HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn', PORT_ORG_ID: `glint-all-${randomUUID().slice(0, 8)}`, ...Object.fromEntries(ports) },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
+    let stdout = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => (stdout = (stdout + chunk).slice(-8000)));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       for (const [, port] of ports) {
@@ -96,7 +101,8 @@ describe('the glint command', () => {
         expect(health.body.status).toBe('ok');
       }
       child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      const code = await exited;
+      expect({ code, logTail: code === 0 ? '' : stdout }).toEqual({ code: 0, logTail: '' });
       expect(stderr).toBe('');
     } finally {
       child.kill('SIGKILL');
