@@ -58,6 +58,18 @@ describe('GracefulShutdown', () => {
     expect(exits).toEqual([1]);
   });
 
+  it('takes the same signal delivered twice at once (process group and wrapper) as one', async () => {
+    let finish: () => void = () => undefined;
+    const { sut, exits } = harness([service('mapper', [], () => new Promise<void>((resolve) => (finish = resolve)))]);
+
+    const first = sut.stop('SIGTERM');
+    await sut.stop('SIGTERM');
+    finish();
+    await first;
+
+    expect(exits).toEqual([0]);
+  });
+
   it('exits at once on a second signal', async () => {
     let finish: () => void = () => undefined;
     const { sut, exits } = harness([service('mapper', [], () => new Promise<void>((resolve) => (finish = resolve)))]);

@@ -15,6 +15,9 @@ export interface ShutdownOptions {
 
 export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
+/** The same signal twice within this window is one signal delivered twice. */
+const DUPLICATE_SIGNAL_WINDOW_MS = 1_000;
+
 /**
  * Stops the services in reverse start order (the gateway, started last, stops taking webhooks first), each through
  * its Nest shutdown hooks: workers stop fetching, finish or hand back the jobs they hold, connections close. Exits 0
@@ -23,13 +26,15 @@ export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  */
 export class GracefulShutdown {
   private stopping = false;
+  private firstSignal?: string;
+  private firstSignalAt = 0;
 
   constructor(
     private readonly services: readonly StoppableService[],
     private readonly options: ShutdownOptions,
   ) {}
 
-  /** Calls `stop` on the first SIGTERM or SIGINT; a second signal exits at once. */
+  /** Calls `stop` on the first SIGTERM or SIGINT; a second signal exits at once (unless it is the first one's echo). */
   listen(): void {
     for (const signal of SHUTDOWN_SIGNALS) process.on(signal, (name) => void withServiceLogContext('glint', () => this.stop(name)));
   }
@@ -37,11 +42,16 @@ export class GracefulShutdown {
   async stop(reason: string): Promise<void> {
     const { logger, exit, graceMs } = this.options;
     if (this.stopping) {
+      // One Ctrl-C or `timeout` reaches the whole process group, and wrappers (npm, scripts/start.mjs) forward it
+      // too: the same signal again at once is that echo, not an operator insisting.
+      if (reason === this.firstSignal && Date.now() - this.firstSignalAt < DUPLICATE_SIGNAL_WINDOW_MS) return;
       logger.warn(`${reason} received again while stopping: exiting now`);
       exit(1);
       return;
     }
     this.stopping = true;
+    this.firstSignal = reason;
+    this.firstSignalAt = Date.now();
     const names = this.services.map((service) => service.name).join(', ');
     logger.log(`${reason} received: stopping ${names} within ${graceMs / 1000} s`);
     const deadline = setTimeout(() => {
