@@ -18,7 +18,8 @@ import { RunMessageHandler } from './kafka/run-message-handler';
 import { ActionRunStore } from './runs/action-run-store';
 import { RunFinisher } from './runs/run-finisher';
 import { RunProcessor } from './runs/run-processor';
-import { describe, RunReporter } from './runs/run-reporter';
+import { RunReporter } from './runs/run-reporter';
+import { errorMessage } from '@glint/runtime';
 
 export interface ActionsRuntimeOptions {
   timings?: Partial<ActionTimings>;
@@ -73,7 +74,7 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await this.starting;
-    await this.consumer.stop().catch((error: unknown) => this.logger.warn(`stopping the Kafka consumer: ${describe(error)}`));
+    await this.consumer.stop().catch((error: unknown) => this.logger.warn(`stopping the Kafka consumer: ${errorMessage(error)}`));
     await this.worker?.close();
     await this.watchdog.stop();
     await this.workerConnection?.quit().catch(() => this.workerConnection?.disconnect());
@@ -81,13 +82,13 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
 
   /** Unconfirmed dispatches first ("before doing anything"), so a redelivered message finds its run settled. */
   private async start(): Promise<void> {
-    await this.watchdog.reconcileOrphans().catch((error: unknown) => this.logger.error(`reconciling unconfirmed dispatches at start: ${describe(error)}`));
+    await this.watchdog.reconcileOrphans().catch((error: unknown) => this.logger.error(`reconciling unconfirmed dispatches at start: ${errorMessage(error)}`));
     while (!this.stopping) {
       try {
         await this.consumer.start();
         break;
       } catch (error) {
-        this.logger.error(`cannot consume ${this.consumer.topic} yet, trying again in ${CONSUMER_RETRY_MS / 1000} s: ${describe(error)}`);
+        this.logger.error(`cannot consume ${this.consumer.topic} yet, trying again in ${CONSUMER_RETRY_MS / 1000} s: ${errorMessage(error)}`);
         for (let waited = 0; waited < CONSUMER_RETRY_MS && !this.stopping; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }

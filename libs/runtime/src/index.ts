@@ -12,3 +12,4 @@ export { isSensitiveKey, REDACTED, Redactor } from './logging/redactor';
 export { secretValuesOf } from './logging/secret-values';
 export { mapWithConcurrency } from './concurrency';
 export { chunk, groupBy } from './collections';
+export { errorMessage } from './errors';

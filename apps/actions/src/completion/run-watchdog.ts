@@ -4,7 +4,7 @@ import type { GithubWorkflows } from '../github/github-workflows';
 import type { ActionRunStore, StoredRun } from '../runs/action-run-store';
 import type { RunFinisher } from '../runs/run-finisher';
 import type { RunProcessor } from '../runs/run-processor';
-import { describe } from '../runs/run-reporter';
+import { errorMessage } from '@glint/runtime';
 
 const BATCH = 50;
 /** A result is sent again only when its first sending has surely ended (the catalog client retries for a while). */
@@ -39,7 +39,7 @@ export class RunWatchdog {
 
   async sweep(): Promise<void> {
     for (const step of [() => this.reconcileOrphans(), () => this.checkOpenRuns(), () => this.reportUnreported()]) {
-      await step().catch((error: unknown) => this.logger.error(`watchdog: ${describe(error)}`));
+      await step().catch((error: unknown) => this.logger.error(`watchdog: ${errorMessage(error)}`));
     }
   }
 
@@ -47,14 +47,14 @@ export class RunWatchdog {
   async reconcileOrphans(): Promise<void> {
     for (const runId of await this.deps.store.recordedRunIds(BATCH)) {
       if (this.stopped) return;
-      await this.deps.processor.reconcileOrphan(runId).catch((error: unknown) => this.logger.error(`run ${runId}: reconciling failed, will try again: ${describe(error)}`));
+      await this.deps.processor.reconcileOrphan(runId).catch((error: unknown) => this.logger.error(`run ${runId}: reconciling failed, will try again: ${errorMessage(error)}`));
     }
   }
 
   async checkOpenRuns(): Promise<void> {
     for (const run of await this.deps.store.dueForCheck(this.deps.timings.checkIntervalMs, BATCH)) {
       if (this.stopped) return;
-      await this.check(run).catch((error: unknown) => this.logger.warn(`run ${run.runId}: checking its workflow run failed: ${describe(error)}`));
+      await this.check(run).catch((error: unknown) => this.logger.warn(`run ${run.runId}: checking its workflow run failed: ${errorMessage(error)}`));
       await this.deps.store.markChecked(run.runId);
     }
   }

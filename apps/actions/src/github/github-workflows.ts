@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { GithubAccess, GithubApiError, GithubRestClient } from '@glint/github';
+import { errorMessage } from '@glint/runtime';
 
 /** GitHub refuses more inputs on a `workflow_dispatch`. */
 export const MAX_WORKFLOW_INPUTS = 10;
@@ -99,7 +100,7 @@ export class GithubWorkflows {
       }
       return { kind: 'accepted' };
     } catch (error) {
-      if (!(error instanceof GithubApiError)) return { kind: 'uncertain', reason: describe(error) };
+      if (!(error instanceof GithubApiError)) return { kind: 'uncertain', reason: errorMessage(error) };
       if (error.status === 422 && /return_run_details/.test(error.message) && !this.runDetailsRefused) {
         // A 422 dispatched nothing: ask again the way older servers understand.
         this.logger.warn('GitHub does not know return_run_details; dispatched runs are found in the run list from now on');
@@ -156,7 +157,7 @@ export class GithubWorkflows {
       await client.request('POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel', { owner: org, repo, run_id: runId }, { purpose: 'action' });
       return true;
     } catch (error) {
-      this.logger.warn(`could not cancel workflow run ${runId} in ${org}/${repo}: ${describe(error)}`);
+      this.logger.warn(`could not cancel workflow run ${runId} in ${org}/${repo}: ${errorMessage(error)}`);
       return false;
     }
   }
@@ -182,8 +183,4 @@ function toRun(payload: RunPayload): GithubRun {
     repositoryId: payload.repository?.id,
     ownerId: payload.repository?.owner?.id,
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

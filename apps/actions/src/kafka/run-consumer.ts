@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { ConsumerHalted } from '../runs/run-processor';
-import { describe } from '../runs/run-reporter';
+import { errorMessage } from '@glint/runtime';
 
 export interface RunMessage {
   topic: string;
@@ -68,7 +68,7 @@ export class RunConsumer {
         const consumer = this.consumer;
         setImmediate(() => void consumer?.stop().catch(() => undefined));
       } else {
-        this.logger.error(`${topic}[${partition}]@${message.offset} failed and will be delivered again: ${describe(error)}`);
+        this.logger.error(`${topic}[${partition}]@${message.offset} failed and will be delivered again: ${errorMessage(error)}`);
       }
       throw error;
     }

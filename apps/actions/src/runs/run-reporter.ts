@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CatalogApiError, CatalogClient } from '@glint/catalog-client';
 import type { RunResult } from './action-run-store';
+import { errorMessage } from '@glint/runtime';
 
 export type CatalogRunStatus = 'in-progress' | 'finished' | 'missing';
 
@@ -43,7 +44,7 @@ export class RunReporter {
         this.logger.warn(`run ${runId}: the catalog answered ${error.status} to its ${result} status (${error.status === 409 ? 'already finished' : 'no such run'}); nothing more to report`);
         return true;
       }
-      this.logger.error(`run ${runId}: could not report ${result} to the catalog, will try again: ${describe(error)}`);
+      this.logger.error(`run ${runId}: could not report ${result} to the catalog, will try again: ${errorMessage(error)}`);
       return false;
     }
   }
@@ -53,11 +54,7 @@ export class RunReporter {
       await call();
     } catch (error) {
       if (error instanceof CatalogApiError && error.status === 409) return;
-      this.logger.warn(`run ${runId}: could not send the ${what} to the catalog: ${describe(error)}`);
+      this.logger.warn(`run ${runId}: could not send the ${what} to the catalog: ${errorMessage(error)}`);
     }
   }
-}
-
-export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -10,6 +10,7 @@ import { withReferencedFiles } from '../mapping/referenced-files';
 import type { ResyncRequester } from '../sync/resync-scheduler';
 import { keptBySelector } from './live-filters';
 import { changedPaths, liveObjectsOf } from './live-objects';
+import { errorMessage } from '@glint/runtime';
 
 /** The live events seed 004 lists, plus the installation events that start syncs. */
 export const LIVE_EVENTS = [
@@ -73,7 +74,7 @@ export class LiveEventHandler implements EventKindHandler {
 
     if (event.event === 'pull_request' && this.deps.checkRunner) {
       // A failing check run must not hold up the pull request's own entity.
-      await this.deps.checkRunner.run(payload, context.client).catch((error: unknown) => this.logger.warn(`config check of ${event.deliveryId} failed: ${describe(error)}`));
+      await this.deps.checkRunner.run(payload, context.client).catch((error: unknown) => this.logger.warn(`config check of ${event.deliveryId} failed: ${errorMessage(error)}`));
     }
     if (event.event === 'workflow_run' && this.deps.workflowRuns) {
       const forwarded = workflowRunEventOf(event.deliveryId, event.receivedAt, payload);
@@ -182,8 +183,4 @@ export class LiveEventHandler implements EventKindHandler {
 export function organizationIncluded(loaded: LoadedMapping, installation: GithubInstallation): boolean {
   const wanted = loaded.config.organizations;
   return !wanted?.length || wanted.some((login) => login.toLowerCase() === installation.accountLogin.toLowerCase());
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { GithubAccess, GithubInstallation } from '@glint/github';
 import type { MappingConfigSource } from '@glint/mapping';
 import type { PublishProducer } from '@glint/queue';
-import { addLogContext } from '@glint/runtime';
+import { addLogContext, errorMessage } from '@glint/runtime';
 import { EntityMapping, publishSettingsOf } from '../mapping/entity-mapping';
 import { withReferencedFiles } from '../mapping/referenced-files';
 import { fetchResource } from './kind-fetchers';
@@ -57,7 +57,7 @@ export class ResyncRunner {
     try {
       loaded = await this.deps.mappingSource.forOrganization(client, installation.accountLogin);
     } catch (error) {
-      return this.finish(status, [`the mapping could not be loaded: ${describe(error)}`], now);
+      return this.finish(status, [`the mapping could not be loaded: ${errorMessage(error)}`], now);
     }
     const { config } = loaded;
     const settings = publishSettingsOf(config);
@@ -86,7 +86,7 @@ export class ResyncRunner {
         }
         if (progress.mappingIssues > 0) this.logger.warn(`resync ${status.syncId}: ${resource.kind} had ${progress.mappingIssues} mapping problem(s)`);
       } catch (error) {
-        progress.error = describe(error);
+        progress.error = errorMessage(error);
         status.errors.push(`resources[${index}] (${resource.kind}): ${progress.error}`);
         this.logger.error(`resync ${status.syncId}: ${resource.kind} failed after ${progress.pages} page(s): ${progress.error}`);
       } finally {
@@ -118,8 +118,4 @@ export class ResyncRunner {
     else this.logger.error(`${log}: ${status.errors.join('; ')}`);
     return status;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

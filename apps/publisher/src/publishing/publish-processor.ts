@@ -6,6 +6,7 @@ import { CompleteSyncJob, PublishChangesJob, PublishJob, PublishJobName, publish
 import type { ChangePublisher } from './change-publisher';
 import type { PublisherMetrics } from './publisher-metrics';
 import type { CleanupReport, StaleEntityCleaner } from './stale-cleaner';
+import { errorMessage } from '@glint/runtime';
 
 /** How often a sync's completion looks again for change jobs of the sync still in flight. */
 export const SYNC_COMPLETION_RECHECK_MS = 500;
@@ -64,7 +65,7 @@ export class PublishProcessor {
       return report.counts;
     } catch (error) {
       const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      this.logger.warn(`publish job ${job.id} attempt ${job.attemptsMade + 1} failed${finalAttempt ? ' for good' : ', will retry'}: ${describe(error)}`);
+      this.logger.warn(`publish job ${job.id} attempt ${job.attemptsMade + 1} failed${finalAttempt ? ' for good' : ', will retry'}: ${errorMessage(error)}`);
       if (finalAttempt && syncId) {
         const failures = this.keys.syncFailures(syncId);
         await this.deps.redis.multi().sadd(failures, String(job.id)).expire(failures, SYNC_KEYS_TTL_SECONDS).srem(this.keys.syncJobs(syncId), String(job.id)).exec();
@@ -116,8 +117,4 @@ export class PublishProcessor {
     if (!this.catalogTakesExamples) this.logger.log('the catalog does not take raw data examples; not sending more');
     return this.catalogTakesExamples ? 'sent' : 'not-accepted';
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

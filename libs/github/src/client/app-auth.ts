@@ -3,6 +3,7 @@ import { request } from '@octokit/request';
 import type { Clock } from './clock';
 import { GithubApiError, GithubAuthenticationError, GithubPermissionError } from './errors';
 import type { Principal } from './permissions';
+import { errorMessage } from '@glint/runtime';
 
 /** How a client fills `Authorization`, and how it gets a new value after a 401. */
 export interface Authorizer {
@@ -119,8 +120,8 @@ export class AppAuthenticator {
 function mintError(route: string, installationId: number, error: unknown): Error {
   // Duck-typed: auth-app may carry its own copy of @octokit/request-error.
   const status = (error as { status?: unknown } | undefined)?.status;
-  if (typeof status !== 'number') return new GithubApiError(`${route} failed: ${describe(error)}`, 0, route);
-  const said = `GitHub said: ${JSON.stringify(describe(error))}`;
+  if (typeof status !== 'number') return new GithubApiError(`${route} failed: ${errorMessage(error)}`, 0, route);
+  const said = `GitHub said: ${JSON.stringify(errorMessage(error))}`;
   switch (status) {
     case 401:
       return new GithubAuthenticationError(`${route} answered 401: GitHub refused the App JWT; check APP_ID and PRIVATE_KEY (${said})`, 401, route);
@@ -133,9 +134,6 @@ function mintError(route: string, installationId: number, error: unknown): Error
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export function staticAuthorizer(token: string | undefined): Authorizer {
   return {
