@@ -12,11 +12,12 @@ export async function withReferencedFiles(context: FetchContext, resource: Resou
   const paths = referencedFilesOf(resource);
   if (paths.length === 0) return [...objects];
   return mapWithConcurrency(objects, FILE_READS_IN_FLIGHT, async (object) => {
-    const repository = resource.kind === 'repository' ? object['name'] : object['__repository'];
+    const isRepository = resource.kind === 'repository';
+    const repository = isRepository ? object['name'] : object['__repository'];
     if (typeof repository !== 'string') return object;
-    const owner = (object['owner'] as { login?: string } | undefined)?.login ?? context.organization;
+    const owner = (isRepository ? (object['owner'] as { login?: string } | undefined)?.login : undefined) ?? context.organization;
     const files: Record<string, string | null> = {};
-    for (const path of paths) files[path] = await readRepositoryFile(context.client, resource.kind === 'repository' ? owner : context.organization, repository, path);
+    for (const path of paths) files[path] = await readRepositoryFile(context.client, owner, repository, path);
     return { ...object, __files: files };
   });
 }

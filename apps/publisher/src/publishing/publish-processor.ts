@@ -96,18 +96,21 @@ export class PublishProcessor {
     return report;
   }
 
-  /** Change jobs of the sync still waiting or running; ids whose job no longer exists (removed, or never added) are dropped. */
+  /**
+   * Change jobs of the sync not finished yet. Each job leaves the set when it finishes for good, so the set is the
+   * answer, except for ids whose job does not exist (never added, or removed by hand): those are dropped, checked for
+   * all ids in one round trip.
+   */
   private async unfinishedJobsOf(syncId: string): Promise<number> {
     const key = this.keys.syncJobs(syncId);
     const ids = await this.deps.redis.smembers(key);
-    let unfinished = 0;
-    for (const id of ids) {
-      const job = await this.deps.publishQueue.getJob(id);
-      const state = job ? await job.getState() : 'unknown';
-      if (state === 'completed' || state === 'failed' || state === 'unknown') await this.deps.redis.srem(key, id);
-      else unfinished += 1;
-    }
-    return unfinished;
+    if (ids.length === 0) return 0;
+    const exists = this.deps.redis.pipeline();
+    for (const id of ids) exists.exists(this.deps.publishQueue.toKey(id));
+    const answers = (await exists.exec()) ?? [];
+    const missing = ids.filter((_, index) => answers[index]?.[1] === 0);
+    if (missing.length > 0) await this.deps.redis.srem(key, ...missing);
+    return ids.length - missing.length;
   }
 
   private async sendRawExamples(job: RawExamplesJob): Promise<string> {
