@@ -1,17 +1,23 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { startCatalog } from '@glint/catalog';
 import { CatalogClient, StoredEntity } from '@glint/catalog-client';
 import type { GlintConfig } from '@glint/config';
 import { startGateway } from '@glint/gateway';
 import { startMapper } from '@glint/mapper';
-import { defaultMappingYaml } from '@glint/mapping';
 import { startPublisher } from '@glint/publisher';
 import type { RunningService } from '@glint/runtime';
-import { createTemporaryDatabase, GithubSimulator, PrivateRedisServer, sendWebhook, TemporaryDatabase, testConfig, waitFor } from '@glint/testing';
+import { createTemporaryDatabase, freePort, GithubSimulator, PrivateRedisServer, sendWebhook, TemporaryDatabase, testConfig, waitFor } from '@glint/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { createStormBlueprints, STORM_BLUEPRINTS, stormMappingYaml } from './e2e/storm-mapping';
+import { StormMutations } from './e2e/storm-mutations';
 
 const SECRET = 'pipeline-e2e-secret';
 const ORG_CONFIG = { repository: '.github-private', path: '.github/port-app-config.yml' };
+const root = join(__dirname, '../../..');
+/** How long a dispatched workflow run of the simulator takes per step (requested, in progress, completed). */
+const RUN_STEP_MS = 50;
 
 interface Expected {
   repositories: Map<string, { url: string; defaultBranch: string }>;
@@ -23,8 +29,10 @@ interface Expected {
 
 /**
  * The whole product in one process — gateway, mapper, publisher, embedded catalog — on a real Redis and Postgres,
- * against the GitHub simulator in App mode, with the shipped default mapping in the organization's .github-private.
- * Expected entities are computed from the simulator's own records, not through the mapper.
+ * against the GitHub simulator in App mode, with the shipped default mapping plus a resource for every other kind the
+ * simulator can change in the organization's .github-private. A second mapper runs from the build in a process of its
+ * own, so it can be killed outright. Expected organizations, repositories and pull requests are computed from the
+ * simulator's own records, not through the mapper; every kind is then checked against a fresh resync.
  */
 describe('GitHub to the catalog, end to end', () => {
   let simulator: GithubSimulator;
@@ -33,6 +41,9 @@ describe('GitHub to the catalog, end to end', () => {
   let config: GlintConfig;
   let inspector: Redis;
   let catalog: CatalogClient;
+  let storm: StormMutations;
+  let killableMapper: ChildProcess;
+  let killableMapperLog = '';
   const running: Record<string, RunningService> = {};
 
   function expectedFromSimulator(): Expected {
@@ -82,6 +93,7 @@ describe('GitHub to the catalog, end to end', () => {
   }
 
   async function quiescent(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 10 * RUN_STEP_MS)); // dispatched workflow runs finish
     await simulator.webhooksIdle();
     const queues = [...Array.from({ length: config.events.partitions }, (_, partition) => `events-p${partition}`), 'publish', 'resync'].map((name) => new Queue(name, { connection: inspector, prefix: 'glint' }));
     try {
@@ -111,12 +123,14 @@ describe('GitHub to the catalog, end to end', () => {
   }
 
   beforeAll(async () => {
-    simulator = await GithubSimulator.start({ seed: 7, organizations: 1, reposPerOrg: 12, pullRequestsPerRepo: 4, issuesPerRepo: 1, rateLimit: { limit: 1_000_000, windowSeconds: 3600 } });
+    execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
+    simulator = await GithubSimulator.start({ seed: 7, organizations: 1, reposPerOrg: 12, pullRequestsPerRepo: 4, issuesPerRepo: 1, runStepMs: RUN_STEP_MS, rateLimit: { limit: 1_000_000, windowSeconds: 3600 } });
     const org = simulator.state.organizations[0]?.login ?? '';
-    simulator.push(org, ORG_CONFIG.repository, { branch: 'main', files: { [ORG_CONFIG.path]: defaultMappingYaml() } });
+    simulator.push(org, ORG_CONFIG.repository, { branch: 'main', files: { [ORG_CONFIG.path]: stormMappingYaml() } });
+    storm = new StormMutations(simulator, org, new Set([ORG_CONFIG.repository]), simulator.createPersonalAccessToken());
     redis = await PrivateRedisServer.start();
     database = await createTemporaryDatabase('pipeline_e2e');
-    config = await testConfig({
+    const env = {
       REDIS_URL: redis.url,
       DATABASE_URL: database.url,
       WEBHOOK_SECRET: SECRET,
@@ -128,10 +142,17 @@ describe('GitHub to the catalog, end to end', () => {
       EVENT_WORKERS_COUNT: '4',
       RESYNC_INTERVAL_MINUTES: '0',
       SEND_RAW_DATA_EXAMPLES: 'false',
-    });
+    };
+    config = await testConfig(env);
     inspector = new Redis(redis.url);
     running['catalog'] = await startCatalog(config);
+    await createStormBlueprints(config.catalog.url, config.catalog.clientId, config.catalog.clientSecret.reveal());
     running['publisher'] = await startPublisher(config);
+    killableMapper = spawn(process.execPath, [join(root, 'dist/glint'), 'mapper'], {
+      env: { ...process.env, ...env, PORT_URL: config.catalog.url, HTTP_HOST: '127.0.0.1', MAPPER_HTTP_PORT: String(await freePort()), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    killableMapper.stderr?.on('data', (chunk: Buffer) => (killableMapperLog = (killableMapperLog + chunk.toString()).slice(-20_000)));
     running['mapper'] = await startMapper(config);
     running['gateway'] = await startGateway(config);
     simulator.configureWebhook({ url: `${running['gateway'].url}/webhook`, secret: SECRET });
@@ -139,6 +160,7 @@ describe('GitHub to the catalog, end to end', () => {
   }, 120_000);
 
   afterAll(async () => {
+    killableMapper?.kill('SIGKILL');
     for (const name of ['gateway', 'mapper', 'publisher', 'catalog']) await running[name]?.app.close();
     inspector?.disconnect();
     await simulator?.close();
@@ -153,58 +175,88 @@ describe('GitHub to the catalog, end to end', () => {
     expect(await catalogMatches(expectedFromSimulator())).toEqual([]);
     expect((await entitiesOf('githubRepository')).size).toBeGreaterThan(10);
     expect((await entitiesOf('githubPullRequest')).size).toBeGreaterThan(0);
+    for (const { identifier } of STORM_BLUEPRINTS.filter((blueprint) => blueprint.identifier !== 'githubTeam')) {
+      expect([identifier, (await entitiesOf(identifier)).size > 0]).toEqual([identifier, true]);
+    }
   }, 240_000);
 
   const org = () => simulator.state.organizations[0]?.login ?? '';
   const liveRepos = () => [...simulator.state.reposById.values()].filter((repo) => repo.ownerLogin === org() && repo.name !== ORG_CONFIG.repository && !repo.archived);
   const writes = () => metric(running['publisher'] as RunningService, /^glint_publish_entities_total\{outcome="(created|updated|deleted)"/);
+  const staleDeletes = () => metric(running['publisher'] as RunningService, /^glint_stale_entities_deleted_total/);
 
-  /** Mutations that only live events have to follow: pull requests opened, edited, closed, merged; repositories created and archived; pushes. */
-  function liveMutation(step: number): void {
-    const list = liveRepos();
-    const repo = list[step % list.length];
-    if (!repo) return;
-    const open = simulator.state.repoData(repo).pulls.filter((pull) => pull.state === 'open');
-    switch (step % 7) {
-      case 0:
-        simulator.createRepository(org(), { name: `storm-repo-${step}` });
-        break;
-      case 1:
-        if (open[0]) simulator.editPullRequest(org(), repo.name, open[0].number, { title: `edited in step ${step}` });
-        break;
-      case 2:
-        if (open[0]) simulator.closePullRequest(org(), repo.name, open[0].number);
-        break;
-      case 3:
-        if (open[0]) simulator.mergePullRequest(org(), repo.name, open[0].number);
-        break;
-      case 4:
-        simulator.openPullRequest(org(), repo.name, { title: `opened in step ${step}`, head: `storm-${step}`, files: { [`storm/${step}.txt`]: `step ${step}\n` } });
-        break;
-      case 5:
-        if (step % 4 === 1) simulator.archiveRepository(org(), repo.name);
-        break;
-      default:
-        simulator.push(org(), repo.name, { branch: repo.defaultBranch, files: { [`notes/${step}.md`]: `note ${step}\n` } });
+  const ALL_BLUEPRINTS = ['githubOrganization', 'githubRepository', 'githubPullRequest', ...STORM_BLUEPRINTS.map((blueprint) => blueprint.identifier)];
+
+  /** Every entity of every blueprint the mapping writes, as `blueprint/identifier` → its title, properties and relations. */
+  async function catalogSnapshot(): Promise<Map<string, string>> {
+    const snapshot = new Map<string, string>();
+    for (const blueprint of ALL_BLUEPRINTS) {
+      for (const [identifier, entity] of await entitiesOf(blueprint)) {
+        snapshot.set(`${blueprint}/${identifier}`, JSON.stringify([entity.title, entity.properties, entity.relations]));
+      }
     }
+    return snapshot;
   }
 
-  it('follows a storm of live changes exactly, through a mapper restart, and writes nothing for redelivered events', async () => {
-    const storm = 700;
-    for (let step = 1; step <= storm; step += 1) {
-      liveMutation(step);
-      if (step === storm / 2) {
-        // A mapper goes away mid-storm and another takes over its partitions.
+  function differencesBetween(before: Map<string, string>, after: Map<string, string>): string[] {
+    const differences: string[] = [];
+    for (const [key, value] of before) if (after.get(key) !== value) differences.push(after.has(key) ? `${key}: ${value} became ${after.get(key)}` : `${key} deleted`);
+    for (const [key, value] of after) if (!before.has(key)) differences.push(`${key} created: ${value}`);
+    return differences;
+  }
+
+  /**
+   * Starts a mapper afresh, whose resync at start lists everything again; waits until it completed and its writes
+   * landed, and returns what it changed in the catalog: nothing, when live events kept the catalog true.
+   */
+  async function freshResync(): Promise<string[]> {
+    const before = await catalogSnapshot();
+    const previous = (await lastResync())?.syncId;
+    await running['mapper']?.app.close();
+    running['mapper'] = await startMapper(config);
+    await waitFor('the fresh resync', async () => {
+      const last = await lastResync();
+      return last && last.syncId !== previous && last.state === 'completed' ? true : undefined;
+    }, 180_000);
+    await quiescent();
+    return differencesBetween(before, await catalogSnapshot());
+  }
+
+  it('follows a storm of every kind of live change, with redeliveries, a mapper restart and a mapper killed outright, to what a fresh resync finds', async () => {
+    const steps = 2_200;
+    const redeliveredMidStorm: string[] = [];
+    for (let step = 1; step <= steps; step += 1) {
+      await storm.apply(step);
+      if (step % 25 === 0) {
+        // GitHub redelivers now and then while the storm goes on: the same delivery id and body again.
+        const delivery = simulator.deliveries().filter((candidate) => candidate.target === 'app').at(-5);
+        if (delivery) {
+          const answer = await sendWebhook(`${running['gateway']?.url}/webhook`, SECRET, delivery.event, delivery.request.payload, { deliveryId: delivery.guid });
+          expect(answer.status).toBe(202);
+          redeliveredMidStorm.push(delivery.guid);
+        }
+      }
+      if (step === Math.round(steps / 3)) {
+        // A mapper stops (SIGTERM-style close) and another takes over its partitions.
         await running['mapper']?.app.close();
         running['mapper'] = await startMapper(config, { resyncAtStart: false });
+      }
+      if (step === Math.round((2 * steps) / 3)) {
+        // The other mapper dies mid-job: its partitions stay locked until BullMQ finds the jobs stalled and hands them on.
+        expect(killableMapper.exitCode).toBeNull();
+        killableMapper.kill('SIGKILL');
       }
       if (step % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await quiescent();
 
+    expect([...storm.counts().values()].every((count) => count > 0) && storm.counts().size).toBe(22);
+    expect(killableMapper.signalCode).toBe('SIGKILL');
+    expect(killableMapperLog).not.toMatch(/"level":(50|60)/);
     expect(await catalogMatches(expectedFromSimulator())).toEqual([]);
+    expect(await metric(running['gateway'] as RunningService, /^glint_webhooks_duplicates_total/)).toBeGreaterThanOrEqual(redeliveredMidStorm.length);
 
-    // GitHub redelivers: same delivery id, same body. Each is accepted and none is processed again.
+    // GitHub redelivers after the storm: each is accepted and none is processed again.
     const writesBefore = await writes();
     const redelivered = simulator.deliveries().filter((delivery) => delivery.target === 'app').slice(-300);
     for (const delivery of redelivered) {
@@ -212,10 +264,14 @@ describe('GitHub to the catalog, end to end', () => {
       expect(answer.status).toBe(202);
     }
     await quiescent();
-
     expect(await writes()).toBe(writesBefore);
-    expect(await metric(running['gateway'] as RunningService, /^glint_webhooks_duplicates_total/)).toBeGreaterThanOrEqual(redelivered.length);
-  }, 600_000);
+
+    // What the live events left is what a resync from scratch finds: it writes nothing and deletes nothing.
+    const staleBefore = await staleDeletes();
+    expect(await freshResync()).toEqual([]);
+    expect(await writes()).toBe(writesBefore);
+    expect(await staleDeletes()).toBe(staleBefore);
+  }, 900_000);
 
   it('catches up with renamed and deleted repositories through the resync they trigger, and a fresh resync then writes nothing', async () => {
     for (let step = 1; step <= 60; step += 1) {
@@ -224,7 +280,7 @@ describe('GitHub to the catalog, end to end', () => {
       if (!repo) continue;
       if (step % 3 === 0) simulator.deleteRepository(org(), repo.name);
       else if (step % 3 === 1) simulator.renameRepository(org(), repo.name, `${repo.name}-renamed-${step}`);
-      else liveMutation(10_000 + step);
+      else await storm.apply(10_000 + step);
     }
     await quiescent();
     // Resyncs that ran while repositories were still changing can miss what moved under their listing: the one a
@@ -234,17 +290,11 @@ describe('GitHub to the catalog, end to end', () => {
     expect(await catalogMatches(expectedFromSimulator())).toEqual([]);
 
     const writesBefore = await writes();
-    const staleBefore = await metric(running['publisher'] as RunningService, /^glint_stale_entities_deleted_total/);
-    const previous = (await lastResync())?.syncId;
-    simulator.push(org(), ORG_CONFIG.repository, { branch: 'main', files: { [ORG_CONFIG.path]: `${defaultMappingYaml()}\n# touched to resync\n` } });
-    await waitFor('the resync the mapping change asks for', async () => {
-      const last = await lastResync();
-      return last && last.syncId !== previous && last.state === 'completed' ? true : undefined;
-    }, 120_000);
-    await quiescent();
+    const staleBefore = await staleDeletes();
 
+    expect(await freshResync()).toEqual([]);
     expect(await writes()).toBe(writesBefore);
-    expect(await metric(running['publisher'] as RunningService, /^glint_stale_entities_deleted_total/)).toBe(staleBefore);
+    expect(await staleDeletes()).toBe(staleBefore);
     expect(await catalogMatches(expectedFromSimulator())).toEqual([]);
   }, 600_000);
 });

@@ -1,15 +1,16 @@
 import { Logger } from '@nestjs/common';
 import type { CatalogEntity } from '@glint/catalog-client';
-import { FetchContext, GithubAccess, GithubInstallation, readRepositoryFile } from '@glint/github';
+import { FetchContext, GithubAccess, GithubInstallation, readRepositoryFile, Repository } from '@glint/github';
 import { gitopsChangesForPush, GitopsFileError, LoadedMapping, MappingConfigSource } from '@glint/mapping';
 import { EntityChange, HandlerResult, PublishProducer, WebhookEvent, WorkflowRunEventProducer, workflowRunEventOf } from '@glint/queue';
 import type { ConfigCheckRunner } from '../config-checks';
 import type { EventKindHandler } from '../events/event-router';
 import { EntityMapping, publishSettingsOf } from '../mapping/entity-mapping';
 import { withReferencedFiles } from '../mapping/referenced-files';
+import { fetchResource, REPOSITORY_SCOPED_KINDS } from '../sync/kind-fetchers';
 import type { ResyncRequester } from '../sync/resync-scheduler';
 import { keptBySelector } from './live-filters';
-import { changedPaths, liveObjectsOf } from './live-objects';
+import { changedPaths, LiveObject, liveObjectsOf } from './live-objects';
 import { errorMessage } from '@glint/runtime';
 
 /** The live events seed 004 lists, plus the installation events that start syncs. */
@@ -51,6 +52,8 @@ type Payload = Record<string, unknown>;
 
 /** Repository actions after which entities of the repository's other kinds may be orphaned or renamed. */
 const REPOSITORY_CASCADES = new Set(['deleted', 'renamed', 'transferred']);
+/** Repository actions after which the repository's pull requests, branches, … enter the catalog, no event of their own saying so. */
+const REPOSITORY_APPEARANCES = new Set(['created', 'unarchived']);
 
 /**
  * Keeps the catalog true between resyncs: each event's objects are re-read, run through every resource of their kind
@@ -95,9 +98,13 @@ export class LiveEventHandler implements EventKindHandler {
     if (event.event === 'push') await this.gitops(payload, context, loaded, installation, now);
     const observedAt = now().toISOString();
     const repository = payload['repository'] as Payload | undefined;
-    for (const object of await liveObjectsOf(event, context)) {
+    const objects = await liveObjectsOf(event, context);
+    if (event.event === 'repository' && REPOSITORY_APPEARANCES.has(String(payload['action']))) {
+      objects.push(...(await this.contentsOfRepository(repository as unknown as Repository, context, loaded)));
+    }
+    for (const object of objects) {
       for (const [index, resource] of loaded.config.resources.entries()) {
-        if (resource.kind !== object.kind) continue;
+        if (resource.kind !== object.kind || (object.resourceIndex !== undefined && object.resourceIndex !== index)) continue;
         const kept = object.current !== null && keptBySelector(object.kind, resource.selector, object.current, loaded.config, repository);
         const present = kept && object.current ? await withReferencedFiles(context, resource, [object.enrich ? await object.enrich(object.current, resource) : object.current]) : [];
         const gone = kept ? [] : [object.current ?? object.known];
@@ -110,6 +117,20 @@ export class LiveEventHandler implements EventKindHandler {
       await this.deps.producer.publishChanges({ installationId: String(installation.id), origin: 'exporter', settings: publishSettingsOf(loaded.config), changes });
     }
     return changes.length > 0 || resyncRequested ? 'processed' : 'ignored';
+  }
+
+  /** A repository that appeared: its objects of every repository-scoped resource, listed as a resync would list them. */
+  private async contentsOfRepository(repository: Repository | undefined, context: FetchContext, loaded: LoadedMapping): Promise<LiveObject[]> {
+    if (!repository) return [];
+    const objects: LiveObject[] = [];
+    const scoped: FetchContext = { ...context, repositories: [repository] };
+    for (const [index, resource] of loaded.config.resources.entries()) {
+      if (!REPOSITORY_SCOPED_KINDS.has(resource.kind)) continue;
+      for await (const page of fetchResource(scoped, resource, loaded.config)) {
+        for (const item of page) objects.push({ kind: resource.kind, current: item, known: item, resourceIndex: index });
+      }
+    }
+    return objects;
   }
 
   private async installationChanged(payload: Payload): Promise<HandlerResult> {

@@ -12,6 +12,8 @@ export interface LiveObject {
   known: GithubObject;
   /** Objects that need the resource's own enrichment (repositories: `includedFiles`, `includedRelations`). */
   enrich?: (object: GithubObject, resource: ResourceConfig) => Promise<GithubObject>;
+  /** The one resource (index in the mapping) the object was listed for, when it was listed through that resource's selector. */
+  resourceIndex?: number;
 }
 
 type Payload = Record<string, unknown>;

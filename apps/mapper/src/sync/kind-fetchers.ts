@@ -55,6 +55,24 @@ export const KIND_FETCHERS: Record<Kind, KindFetcher> = {
   collaborator: (context, selector) => fetchCollaborators(context, selector),
 };
 
+/** Kinds listed repository by repository (their fetchers go through `acrossRepositories`, so `FetchContext.repositories` narrows them). */
+export const REPOSITORY_SCOPED_KINDS: ReadonlySet<Kind> = new Set<Kind>([
+  'workflow',
+  'workflow-run',
+  'pull-request',
+  'issue',
+  'release',
+  'tag',
+  'branch',
+  'environment',
+  'deployment',
+  'deployment-status',
+  'dependabot-alert',
+  'code-scanning-alerts',
+  'secret-scanning-alerts',
+  'collaborator',
+]);
+
 /** Archived repositories are not catalogued: archiving one deletes its entity (github-integration-facts §3.2). */
 async function* withoutArchived(pages: AsyncIterable<GithubObject[]>): AsyncIterable<GithubObject[]> {
   for await (const page of pages) yield page.filter((repository) => repository['archived'] !== true);

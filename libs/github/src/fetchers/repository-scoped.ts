@@ -16,7 +16,8 @@ export async function* acrossRepositories<T extends GithubObject>(
   scope: RepositoryScope,
   perRepository: (repository: Repository) => AsyncIterable<T[]>,
 ): AsyncIterable<Array<Enriched<T>>> {
-  for await (const repositories of fetchRepositories(context, { repositoryType: scope.repositoryType })) {
+  const listing = context.repositories ? [context.repositories] : fetchRepositories(context, { repositoryType: scope.repositoryType });
+  for await (const repositories of listing) {
     for (const repository of repositories) {
       for await (const page of perRepository(repository)) {
         if (page.length > 0) yield page.map((item) => enrich(item, repository, context));
