@@ -88,7 +88,7 @@ export class LiveEventHandler implements EventKindHandler {
     if (event.event === 'repository' && REPOSITORY_CASCADES.has(String(payload['action']))) {
       // The repository's pull requests, issues, branches… are keyed by its name: a resync replaces or removes them.
       const name = (payload['repository'] as { name?: string } | undefined)?.name ?? '?';
-      resyncRequested = await this.deps.resyncs.request(installation, `repository ${name} ${String(payload['action'])}`);
+      resyncRequested = await this.deps.resyncs.request(installation, `repository ${name} ${String(payload['action'])}`, 'follow-up');
     }
 
     const loaded = await this.deps.mappingSource.forOrganization(context.client, installation.accountLogin);
@@ -141,6 +141,7 @@ export class LiveEventHandler implements EventKindHandler {
     await this.deps.resyncs.request(
       { id: installation.id, accountLogin: installation.account.login, accountType: installation.account.type === 'User' ? 'User' : 'Organization', suspended: false },
       action === 'added' ? 'repositories added to the installation' : `installation ${String(action)}`,
+      'follow-up',
     );
     return 'processed';
   }
@@ -168,7 +169,7 @@ export class LiveEventHandler implements EventKindHandler {
       defaultBranch: repository.default_branch,
       changedPaths: changedPaths(payload),
     });
-    if (changed) await this.deps.resyncs.request(installation, `the mapping changed in ${repository.name}`);
+    if (changed) await this.deps.resyncs.request(installation, `the mapping changed in ${repository.name}`, 'follow-up');
     return changed;
   }
 

@@ -33,7 +33,11 @@ export class ResyncRunner {
 
   constructor(private readonly deps: ResyncDependencies) {}
 
-  async run(installation: GithubInstallation, reason: string): Promise<SyncStatus> {
+  /**
+   * `overtakenBy`: the change a resync was asked for while this one ran, if any; its listing may predate that change,
+   * so it does not count as complete for the stale cleanup, which the follow-up resync does.
+   */
+  async run(installation: GithubInstallation, reason: string, overtakenBy: () => Promise<string | undefined> = async () => undefined): Promise<SyncStatus> {
     const now = this.deps.now ?? (() => new Date());
     const startedAt = now();
     const installationId = String(installation.id);
@@ -94,12 +98,14 @@ export class ResyncRunner {
       }
     }
 
+    const overtaken = status.errors.length === 0 ? await overtakenBy() : undefined;
+    if (overtaken) this.logger.log(`resync ${status.syncId}: ${overtaken} while it ran; the resync that follows does the stale cleanup`);
     await this.deps.producer.completeSync({
       installationId,
       syncId: status.syncId,
       startedAt: status.startedAt,
-      complete: status.errors.length === 0,
-      errors: status.errors,
+      complete: status.errors.length === 0 && !overtaken,
+      errors: overtaken ? [`overtaken by a change while it ran (${overtaken}); the resync that follows cleans up`] : status.errors,
       entityDeletionThreshold: config.entityDeletionThreshold,
       settings,
     });

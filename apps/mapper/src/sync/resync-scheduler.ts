@@ -7,9 +7,17 @@ import { withLogContext } from '@glint/runtime';
 import type { ResyncRunner } from './resync-runner';
 import type { SyncMetrics } from './sync-metrics';
 
+/**
+ * What a request does when a resync of the installation is already running: a due resync (the schedule, start) is
+ * skipped, as seed 003 says; a change (a repository deleted or renamed, the mapping changed) may have come after the
+ * running resync listed what it touched, so it asks for one more resync after it (`follow-up`), and the running one
+ * leaves its stale cleanup to that one.
+ */
+export type WhenRunning = 'skip' | 'follow-up';
+
 export interface ResyncRequester {
-  /** Queues a resync of the installation unless one is already waiting or running (then it is skipped). */
-  request(installation: GithubInstallation, reason: string): Promise<boolean>;
+  /** Queues a resync of the installation unless one is already waiting, or running (see `WhenRunning`). */
+  request(installation: GithubInstallation, reason: string, whenRunning?: WhenRunning): Promise<boolean>;
 }
 
 interface ResyncJob {
@@ -18,6 +26,7 @@ interface ResyncJob {
 }
 
 const SCHEDULE_ID = 'resync-every-installation';
+const deduplicationIdOf = (installation: GithubInstallation) => `installation-${installation.id}`;
 const ALL_INSTALLATIONS_JOB = 'resync-all';
 const RESYNC_JOB = 'resync';
 /** Resyncs one mapper process runs at once (different installations; one installation never runs twice). */
@@ -34,6 +43,7 @@ export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap,
   private worker?: Worker<ResyncJob | Record<string, never>>;
   /** BullMQ leaves connections it was given open: these are closed here. */
   private readonly connections: Redis[] = [];
+  private readonly followUps: FollowUps;
 
   constructor(
     private readonly deps: {
@@ -46,6 +56,7 @@ export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap,
       startWithResync?: boolean;
     },
   ) {
+    this.followUps = new FollowUps(this.connect(), deps.prefix ?? DEFAULT_QUEUE_PREFIX);
     this.queue = new Queue(QueueName.Resync, { connection: this.connect(), prefix: deps.prefix ?? DEFAULT_QUEUE_PREFIX, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
   }
 
@@ -83,9 +94,15 @@ export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap,
     for (const installation of installations) await this.request(installation, reason);
   }
 
-  async request(installation: GithubInstallation, reason: string): Promise<boolean> {
-    const deduplicationId = `installation-${installation.id}`;
-    if (await this.queue.getDeduplicationJobId(deduplicationId)) {
+  async request(installation: GithubInstallation, reason: string, whenRunning: WhenRunning = 'skip'): Promise<boolean> {
+    const deduplicationId = deduplicationIdOf(installation);
+    const pendingJobId = await this.queue.getDeduplicationJobId(deduplicationId);
+    if (pendingJobId && whenRunning === 'follow-up' && (await this.queue.getJobState(pendingJobId)) === 'active') {
+      await this.followUps.set(installation, reason);
+      this.logger.log(`resync of ${installation.accountLogin} requested while one runs (${reason}): it will run again after it`);
+      return true;
+    }
+    if (pendingJobId) {
       this.deps.metrics.skipped.inc({ reason: 'already-due-or-running' });
       this.logger.log(`resync of ${installation.accountLogin} skipped (${reason}): one is already due or running`);
       return false;
@@ -97,7 +114,37 @@ export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap,
   private async process(job: Job<ResyncJob | Record<string, never>>): Promise<unknown> {
     if (job.name === ALL_INSTALLATIONS_JOB) return this.requestAll('schedule');
     const { installation, reason } = job.data as ResyncJob;
-    const status = await withLogContext({ installationId: installation.id }, () => this.deps.runner.run(installation, reason));
+    const status = await withLogContext({ installationId: installation.id }, () => this.deps.runner.run(installation, reason, () => this.followUps.peek(installation)));
+    const followUp = await this.followUps.take(installation);
+    if (followUp) {
+      // The de-duplication key lasts until this job finishes: released now, so the follow-up can be queued.
+      await this.queue.removeDeduplicationKey(deduplicationIdOf(installation));
+      await this.request(installation, `follow-up: ${followUp}`);
+    }
     return { syncId: status.syncId, state: status.state };
+  }
+}
+
+/** Follow-up resyncs asked for while one runs, in Redis so a request handled by any pod reaches the pod running it. */
+class FollowUps {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async set(installation: GithubInstallation, reason: string): Promise<void> {
+    await this.redis.set(this.key(installation), reason, 'EX', 24 * 60 * 60);
+  }
+
+  async peek(installation: GithubInstallation): Promise<string | undefined> {
+    return (await this.redis.get(this.key(installation))) ?? undefined;
+  }
+
+  async take(installation: GithubInstallation): Promise<string | undefined> {
+    return (await this.redis.getdel(this.key(installation))) ?? undefined;
+  }
+
+  private key(installation: GithubInstallation): string {
+    return `${this.prefix}:resync-follow-up:${installation.id}`;
   }
 }
