@@ -27,6 +27,7 @@ describe('entity identifier rules', () => {
     ['..', 'the identifier may not be "." or ".."'],
     ['has space', 'contains " "'],
     ['semi;colon', 'contains ";"'],
+    ['build-٣', 'contains "٣"'], // an Arabic-Indic digit: Port's pattern takes letters of any script but only 0-9
     ['x'.repeat(1001), 'at most 1000 are allowed'],
   ])('refuses %p', (identifier, reason) => {
     expect(identifierProblem(identifier)).toContain(reason);
