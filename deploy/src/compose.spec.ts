@@ -15,6 +15,7 @@ interface ComposeService {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   read_only?: boolean;
+  stop_grace_period?: string;
 }
 
 const composeText = readFileSync(join(REPOSITORY_ROOT, 'docker-compose.yml'), 'utf8');
@@ -37,6 +38,13 @@ describe('docker-compose.yml', () => {
     expect(sut.healthcheck?.test).toEqual(['CMD', 'node', 'dist/apps/glint/src/healthcheck.js', service]);
     expect(sut.environment?.[PORT_VARIABLES[service]]).toBe(DEFAULT_PORTS[service]);
     expect(sut.read_only).toBe(true);
+  });
+
+  it.each(SERVICE_NAMES.map((service) => [service]))('gives %s longer to stop than its shutdown grace period before Docker kills it', (service) => {
+    const graceSeconds = loadConfig({}, []).shutdownGraceSeconds;
+    const stopSeconds = Number(/^(\d+)s$/.exec(compose.services[service].stop_grace_period ?? '')?.[1] ?? 10);
+
+    expect(stopSeconds).toBeGreaterThan(graceSeconds);
   });
 
   it('gives the Glint services only variables of the environment contract', () => {
