@@ -19,7 +19,7 @@ import { ActionRunStore } from './runs/action-run-store';
 import { RunFinisher } from './runs/run-finisher';
 import { RunProcessor } from './runs/run-processor';
 import { RunReporter } from './runs/run-reporter';
-import { errorMessage } from '@glint/runtime';
+import { errorMessage, settleWithin } from '@glint/runtime';
 
 export interface ActionsRuntimeOptions {
   timings?: Partial<ActionTimings>;
@@ -30,6 +30,12 @@ export interface ActionsRuntimeOptions {
 /** Completion events handled at once. */
 const COMPLETION_CONCURRENCY = 4;
 const CONSUMER_RETRY_MS = 5_000;
+/**
+ * Leaving the consumer group can wait on a rebalance for as long as the broker takes; past this the service stops
+ * without it, well inside SHUTDOWN_GRACE_SECONDS: the broker expires the member, its uncommitted messages are
+ * delivered again, and the action_runs table keeps each dispatch at most once.
+ */
+const KAFKA_LEAVE_MS = 10_000;
 
 /**
  * The actions service at run time: at start, reconcile dispatches a previous process left unconfirmed, then consume
@@ -73,8 +79,13 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    await this.starting;
-    await this.consumer.stop().catch((error: unknown) => this.logger.warn(`stopping the Kafka consumer: ${errorMessage(error)}`));
+    const leave = (async () => {
+      await this.starting;
+      await this.consumer.stop().catch((error: unknown) => this.logger.warn(`stopping the Kafka consumer: ${errorMessage(error)}`));
+    })();
+    if ((await settleWithin(leave, KAFKA_LEAVE_MS)) === 'timed-out') {
+      this.logger.warn(`the Kafka consumer did not leave group ${this.consumer.groupId} within ${KAFKA_LEAVE_MS / 1000} s; stopping without it (its uncommitted messages are delivered again)`);
+    }
     await this.worker?.close();
     await this.watchdog.stop();
     await this.workerConnection?.quit().catch(() => this.workerConnection?.disconnect());

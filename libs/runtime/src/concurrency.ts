@@ -11,3 +11,17 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   await Promise.all(lanes);
   return results;
 }
+
+/**
+ * Waits for `work` at most `ms`: `settled` when it resolved or rejected in time (a rejection is the caller's to have
+ * handled), `timed-out` otherwise, leaving it running. For shutdown steps that must not outlast the grace period.
+ */
+export async function settleWithin(work: Promise<unknown>, ms: number): Promise<'settled' | 'timed-out'> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timed-out'>((resolve) => (timer = setTimeout(() => resolve('timed-out'), ms)));
+  try {
+    return await Promise.race([work.then(() => 'settled' as const, () => 'settled' as const), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
