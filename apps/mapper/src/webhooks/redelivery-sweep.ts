@@ -31,6 +31,7 @@ interface DeliveryLog {
 
 export interface LogSweep {
   log: string;
+  source: DeliverySource;
   examined: number;
   failed: number;
   redelivered: number;
@@ -66,7 +67,7 @@ export class RedeliverySweep {
       } catch (error) {
         const message = `${log.label}: ${errorMessage(error)}`;
         this.logger.error(`redelivery sweep could not read the delivery log of ${message}`);
-        results.push({ log: log.label, examined: 0, failed: 0, redelivered: 0, errors: 0, error: message });
+        results.push({ log: log.label, source: log.source, examined: 0, failed: 0, redelivered: 0, errors: 0, error: message });
       }
     }
     this.deps.metrics.sweeps.inc({ outcome: results.some((result) => result.error !== undefined) ? 'failed' : 'completed' });
@@ -126,7 +127,7 @@ export class RedeliverySweep {
       }
     } catch (error) {
       // An App without a webhook URL has no delivery log to sweep.
-      if (log.source === 'app' && error instanceof GithubPermissionError && error.status === 404) return { log: log.label, examined: 0, failed: 0, redelivered: 0, errors: 0 };
+      if (log.source === 'app' && error instanceof GithubPermissionError && error.status === 404) return { log: log.label, source: log.source, examined: 0, failed: 0, redelivered: 0, errors: 0 };
       throw error;
     }
     const failed = groups.failed();
@@ -158,7 +159,7 @@ export class RedeliverySweep {
     const summary = `redelivery sweep of ${log.label}: ${groups.examined} deliveries since ${new Date(windowStart).toISOString()}, ${failed.length} failed, ${redelivered} redelivered, ${errors} errors`;
     if (redelivered + errors > 0) this.logger.log(summary);
     else this.logger.debug(summary);
-    return { log: log.label, examined: groups.examined, failed: failed.length, redelivered, errors };
+    return { log: log.label, source: log.source, examined: groups.examined, failed: failed.length, redelivered, errors };
   }
 }
 
