@@ -61,7 +61,15 @@ export class RedeliverySweep {
 
   async sweep(): Promise<LogSweep[]> {
     const results: LogSweep[] = [];
-    for (const log of await this.logs()) {
+    const logs = [...this.appLogs()];
+    let unlisted = false;
+    try {
+      logs.push(...(await this.hookLogs()));
+    } catch (error) {
+      unlisted = true;
+      this.logger.error(`redelivery sweep: the BASE_URL webhooks' delivery logs are not read this time, the accounts could not be listed: ${errorMessage(error)}`);
+    }
+    for (const log of logs) {
       try {
         results.push(await this.sweepLog(log));
       } catch (error) {
@@ -70,11 +78,11 @@ export class RedeliverySweep {
         results.push({ log: log.label, source: log.source, examined: 0, failed: 0, redelivered: 0, errors: 0, error: message });
       }
     }
-    this.deps.metrics.sweeps.inc({ outcome: results.some((result) => result.error !== undefined) ? 'failed' : 'completed' });
+    this.deps.metrics.sweeps.inc({ outcome: unlisted || results.some((result) => result.error !== undefined) ? 'failed' : 'completed' });
     return results;
   }
 
-  private async logs(): Promise<DeliveryLog[]> {
+  private appLogs(): DeliveryLog[] {
     const { access } = this.deps;
     const logs: DeliveryLog[] = [];
     if (this.deps.mode === 'app') {
@@ -87,6 +95,12 @@ export class RedeliverySweep {
         attempt: (deliveryId) => ({ route: 'POST /app/hook/deliveries/{delivery_id}/attempts', params: { delivery_id: deliveryId } }),
       });
     }
+    return logs;
+  }
+
+  private async hookLogs(): Promise<DeliveryLog[]> {
+    const { access } = this.deps;
+    const logs: DeliveryLog[] = [];
     const rows = await this.deps.store.all();
     if (rows.length === 0) return logs;
     // Hooks of accounts no longer synced (the App was uninstalled) have no token to read them with.
@@ -136,6 +150,7 @@ export class RedeliverySweep {
 
     let redelivered = 0;
     let errors = 0;
+    let retryLater = false;
     for (const delivery of failed) {
       const claim = `${this.prefix}:done:${log.key}:${delivery.guid}`;
       if ((await redis.set(claim, new Date(now).toISOString(), 'EX', REDELIVERED_TTL_SECONDS, 'NX')) !== 'OK') continue;
@@ -149,11 +164,15 @@ export class RedeliverySweep {
         errors += 1;
         metrics.redeliveryErrors.inc({ source: log.source });
         const retried = !refusedForGood(error);
-        if (retried) await redis.del(claim);
+        if (retried) {
+          await redis.del(claim);
+          retryLater = true;
+        }
         this.logger.error(`redelivery of ${delivery.event} ${delivery.guid} (delivery ${delivery.deliveryId}) of ${log.label} failed${retried ? ', the next sweep tries again' : ''}: ${errorMessage(error)}`);
       }
     }
-    if (groups.newest !== undefined && (previousNewest === undefined || groups.newest > previousNewest)) {
+    // A redelivery to try again keeps the window where it was, or the next sweep might no longer see its delivery.
+    if (!retryLater && groups.newest !== undefined && (previousNewest === undefined || groups.newest > previousNewest)) {
       await redis.set(newestKey, String(groups.newest), 'PX', MAX_LOOKBACK_MS);
     }
     const summary = `redelivery sweep of ${log.label}: ${groups.examined} deliveries since ${new Date(windowStart).toISOString()}, ${failed.length} failed, ${redelivered} redelivered, ${errors} errors`;
