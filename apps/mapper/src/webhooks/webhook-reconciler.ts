@@ -58,6 +58,7 @@ export class WebhookReconciler implements AccountWebhooks {
       this.report('accounts', 'github', `BASE_URL webhooks not reconciled (${reason}): the accounts to sync could not be listed: ${errorMessage(error)}`);
       return [];
     }
+    this.reported.delete('accounts');
     return this.reconcileInstallations(installations, reason);
   }
 
@@ -72,14 +73,16 @@ export class WebhookReconciler implements AccountWebhooks {
     }
     const results: TargetResult[] = [];
     for (const installation of selection.included) {
+      const account = `account:${installation.accountLogin.toLowerCase()}`;
       let targets: WebhookTarget[];
       try {
         targets = await webhookTargetsOf(this.deps.access, this.deps.mode, installation);
       } catch (error) {
-        this.report(`account:${installation.accountLogin.toLowerCase()}`, reasonOf(error), `the webhooks of ${installation.accountLogin}'s repositories are not reconciled: they could not be listed: ${errorMessage(error)}`);
+        this.report(account, reasonOf(error), `the webhooks of ${installation.accountLogin}'s repositories are not reconciled: they could not be listed: ${errorMessage(error)}`);
         continue;
       }
-      if (targets.length === 0) this.logger.warn(`personal account ${installation.accountLogin}: no repository it owns is visible, so no webhook was created`);
+      if (targets.length === 0) this.report(account, undefined, `personal account ${installation.accountLogin}: no repository it owns is visible, so no webhook was created`, 'warn');
+      else this.reported.delete(account);
       const events = webhookEventsFor(installation.accountType);
       for (const target of targets) results.push(await this.reconcileTarget(target, events));
     }
