@@ -27,12 +27,18 @@ describe('WebhookReconciler against the GitHub simulator', () => {
   let org: string;
   const dataSources: DataSource[] = [];
 
-  /** One mapper pod's reconciler: its own GitHub access, database connections and metrics. */
+  /**
+   * One mapper pod's reconciler: its own GitHub access, database connections and metrics. App mode for the first of
+   * the simulator's two organizations (GITHUB_ORGANIZATION), unless `env` says otherwise.
+   */
   async function pod(env: Record<string, string> = {}): Promise<{ sut: WebhookReconciler; metrics: WebhookMetrics; registry: MetricsRegistry }> {
+    const credentials = env['GITHUB_TOKEN'] ? {} : { APP_ID: String(sim.appId), PRIVATE_KEY: sim.appPrivateKeyPem, GITHUB_ORGANIZATION: org };
     const config = loadConfig(
-      { APP_ID: String(sim.appId), PRIVATE_KEY: sim.appPrivateKeyPem, GHE_HOST: new URL(sim.url).host, GHE_PROTOCOL: 'http', WEBHOOK_SECRET: SECRET, BASE_URL: receiver.url.replace(/\/webhook$/, ''), ...env },
+      { ...credentials, GHE_HOST: new URL(sim.url).host, GHE_PROTOCOL: 'http', WEBHOOK_SECRET: SECRET, BASE_URL: receiver.url.replace(/\/webhook$/, ''), ...env },
       ['mapper'],
     );
+    const mode = config.github.auth.kind;
+    if (mode === 'none') throw new Error('the test config needs GitHub credentials');
     const dataSource = await createDataSource({ url: database.url, applicationName: 'glint-test', entities: BRIDGE_ENTITIES, migrations: BRIDGE_MIGRATIONS, migrationsTableName: 'glint_migrations' }).initialize();
     dataSources.push(dataSource);
     await migrate(dataSource);
@@ -46,7 +52,7 @@ describe('WebhookReconciler against the GitHub simulator', () => {
       accounts: new SyncedAccounts(access, new MappingConfigSource(jq)),
       store: new ManagedWebhookStore(dataSource),
       metrics,
-      mode: 'app',
+      mode,
       baseUrl,
       secret,
     });
@@ -62,7 +68,7 @@ describe('WebhookReconciler against the GitHub simulator', () => {
 
   beforeEach(async () => {
     receiver = await WebhookReceiver.start(SECRET);
-    sim = await GithubSimulator.start({ seed: 31, organizations: 1, reposPerOrg: 2 });
+    sim = await GithubSimulator.start({ seed: 31, organizations: 2, reposPerOrg: 2 });
     org = sim.state.organizations[0].login;
     database = await createTemporaryDatabase('webhook_reconciler');
   });
@@ -206,5 +212,18 @@ describe('WebhookReconciler against the GitHub simulator', () => {
     expect(await sut.reconcileAll('start')).toEqual([]);
 
     expect(hooks()).toEqual([]);
+  });
+
+  it('gives every organization of a personal access token a webhook in PAT mode, or only GITHUB_ORGANIZATION', async () => {
+    const token = sim.createPersonalAccessToken();
+    const organizations = sim.state.organizations.map((candidate) => candidate.login);
+
+    const { sut } = await pod({ GITHUB_TOKEN: token });
+    expect((await sut.reconcileAll('start')).map((result) => result.outcome)).toEqual(['created', 'created']);
+    expect(sim.state.orgHooks.map((hook) => hook.orgLogin).sort()).toEqual([...organizations].sort());
+
+    const other = organizations.find((login) => login !== org) ?? '';
+    const scoped = await pod({ GITHUB_TOKEN: token, GITHUB_ORGANIZATION: other, WEBHOOK_SECRET: 'another-secret' });
+    expect(await scoped.sut.reconcileAll('start')).toEqual([{ target: `organization:${other.toLowerCase()}`, outcome: 'updated' }]);
   });
 });
