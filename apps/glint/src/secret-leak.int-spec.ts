@@ -16,7 +16,8 @@ interface StatusAnswer {
 
 /**
  * Invariant 7, no secret is logged: a full stack from the build (App mode against the GitHub simulator, the embedded
- * catalog behind configured client credentials, the queue dashboard on) at the most detailed log level, driven through
+ * catalog behind configured client credentials, the queue dashboard on, BASE_URL so the mapper creates the
+ * organization webhook with the secret) at the most detailed log level, driven through
  * a resync, live webhooks, an event dead-lettered, refused requests and the dashboard, then
  * stopped with SIGTERM. Every line it wrote is searched for each secret, the private key in any form, and any GitHub
  * token or JWT it was issued. (The actions service is left out: KAFKA_SASL_* turn on SASL_SSL, which the local broker
@@ -62,6 +63,8 @@ describe('a full run of the services writes no secret to its logs', () => {
         GHE_HOST: new URL(sim.url).host,
         GHE_PROTOCOL: 'http',
         WEBHOOK_SECRET: secrets.WEBHOOK_SECRET,
+        // The mapper sends the webhook secret to GitHub when it creates the organization webhook.
+        BASE_URL: url('gateway', ''),
         PORT_URL: url('catalog', ''),
         PORT_CLIENT_ID: 'leak-test-client',
         PORT_CLIENT_SECRET: secrets.PORT_CLIENT_SECRET,
@@ -107,12 +110,15 @@ describe('a full run of the services writes no secret to its logs', () => {
     expect(resynced).toMatchObject({ installationId: String(installation.id), state: 'completed' });
 
     const org = installation.account.login;
+    await waitFor('the mapper to create the organization webhook', async () => (sim.state.orgHooks.length > 0 ? true : undefined));
     const [repo] = sim.state.organization(org)?.repos ?? [];
     sim.openPullRequest(org, repo.name, { title: 'Leak test' });
     sim.openIssue(org, repo.name, { title: 'Leak test issue' });
     sim.push(org, repo.name, { branch: 'feature/leak-test', files: { 'docs/leak.md': 'nothing secret\n' } });
     await sim.webhooksIdle();
-    const delivered = sim.deliveries().filter((delivery) => delivery.statusCode === 202).length;
+    expect(sim.state.orgHooks.map((hook) => [hook.url, hook.secret])).toEqual([[url('gateway', '/webhook'), secrets.WEBHOOK_SECRET]]);
+    // The App webhook and the organization webhook send each event under one delivery id, queued once.
+    const delivered = new Set(sim.deliveries().filter((delivery) => delivery.statusCode === 202).map((delivery) => delivery.guid)).size;
     // An event whose payload is gone by the time it is processed (as after a flushed Redis key): dead-lettered at once.
     const lost = { deliveryId: 'lost-payload', event: 'pull_request', action: 'opened', groupKey: 'repo-1/pr-999', partition: partitionOf('repo-1/pr-999', 4), receivedAt: new Date().toISOString(), installationId: installation.id };
     const inspector = createRedisConnection(redis.url, 'worker', 'leak-test');

@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { createCatalogClient } from '@glint/catalog-client';
 import { ConfigModule, GlintConfig } from '@glint/config';
 import { createGithubAccess, GithubAccess } from '@glint/github';
@@ -19,10 +19,14 @@ import { ResyncScheduler } from './sync/resync-scheduler';
 import { StatusController } from './sync/status.controller';
 import { SyncMetrics } from './sync/sync-metrics';
 import { SyncStatusStore } from './sync/sync-status';
+import { SyncedAccounts } from './mapping/synced-accounts';
+import { ManagedWebhookStore, RedeliverySweep, WebhookMetrics, WebhookReconciler, type WebhookReconcilerDependencies, WebhookUpkeep } from './webhooks';
 
 export interface MapperOptions {
   /** Tests that drive resyncs themselves turn off the one at start. */
   resyncAtStart?: boolean;
+  /** Tests that reconcile the BASE_URL webhooks themselves turn off the reconcile at start. */
+  webhooksAtStart?: boolean;
 }
 
 const GLINT_MAPPER_CONFIG = Symbol('GLINT_MAPPER_CONFIG');
@@ -87,10 +91,37 @@ export class MapperModule {
               startWithResync: options.resyncAtStart,
             }),
         },
+        { provide: WebhookMetrics, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => new WebhookMetrics(metrics) },
+        { provide: ManagedWebhookStore, inject: [DATA_SOURCE], useFactory: (dataSource: DataSource) => new ManagedWebhookStore(dataSource) },
+        {
+          provide: WebhookReconciler,
+          inject: ['GITHUB_ACCESS', MappingConfigSource, ManagedWebhookStore, WebhookMetrics],
+          useFactory: (access: GithubAccess, mappingSource: MappingConfigSource, store: ManagedWebhookStore, metrics: WebhookMetrics) =>
+            webhookReconcilerFor(config, { access, accounts: new SyncedAccounts(access, mappingSource), store, metrics }),
+        },
+        {
+          provide: RedeliverySweep,
+          inject: ['GITHUB_ACCESS', ManagedWebhookStore, WebhookMetrics, MapperResources, WebhookReconciler],
+          useFactory: (access: GithubAccess, store: ManagedWebhookStore, metrics: WebhookMetrics, resources: MapperResources, reconciler: WebhookReconciler | null) =>
+            // Without an App webhook or BASE_URL webhooks there is no delivery log to sweep.
+            config.github.auth.kind === 'app' || reconciler ? new RedeliverySweep({ access, mode: config.github.auth.kind, store, metrics, redis: resources.connection }) : null,
+        },
+        {
+          provide: WebhookUpkeep,
+          inject: [WebhookReconciler, RedeliverySweep],
+          useFactory: (reconciler: WebhookReconciler | null, sweep: RedeliverySweep | null) =>
+            new WebhookUpkeep({
+              reconciler: reconciler ?? undefined,
+              sweep: sweep ?? undefined,
+              sweepMinutes: config.redeliverySweepMinutes,
+              connection: () => createRedisConnection(config.redisUrl, 'worker', 'mapper-webhooks'),
+              reconcileAtStart: options.webhooksAtStart,
+            }),
+        },
         {
           provide: EventRouter,
-          inject: ['GITHUB_ACCESS', MappingConfigSource, EntityMapping, PublishProducer, ResyncScheduler, MapperResources],
-          useFactory: (access: GithubAccess, mappingSource: MappingConfigSource, mapping: EntityMapping, producer: PublishProducer, resyncs: ResyncScheduler, resources: MapperResources) => {
+          inject: ['GITHUB_ACCESS', MappingConfigSource, EntityMapping, PublishProducer, ResyncScheduler, MapperResources, WebhookReconciler],
+          useFactory: (access: GithubAccess, mappingSource: MappingConfigSource, mapping: EntityMapping, producer: PublishProducer, resyncs: ResyncScheduler, resources: MapperResources, webhooks: WebhookReconciler | null) => {
             const catalog = createCatalogClient(config.catalog);
             const checkRunner = new ConfigCheckRunner({
               jq: resources.jq,
@@ -103,7 +134,7 @@ export class MapperModule {
               },
             });
             const workflowRuns = new WorkflowRunEventProducer(resources.connection);
-            return new EventRouter([new LiveEventHandler({ access, mappingSource, mapping, producer, resyncs, checkRunner, workflowRuns })]);
+            return new EventRouter([new LiveEventHandler({ access, mappingSource, mapping, producer, resyncs, checkRunner, workflowRuns, webhooks: webhooks ?? undefined })]);
           },
         },
         { provide: EventMetrics, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => new EventMetrics(metrics) },
@@ -115,4 +146,16 @@ export class MapperModule {
       ],
     };
   }
+}
+
+/** BASE_URL set: the reconciler of the organization webhooks; null without BASE_URL, or without credentials to manage them. */
+function webhookReconcilerFor(config: GlintConfig, deps: Pick<WebhookReconcilerDependencies, 'access' | 'accounts' | 'store' | 'metrics'>): WebhookReconciler | null {
+  const { baseUrl, secret } = config.webhook;
+  if (!baseUrl || !secret) return null;
+  const auth = config.github.auth;
+  if (auth.kind === 'none') {
+    new Logger('webhooks').warn('BASE_URL is set but there are no GitHub credentials (APP_ID and PRIVATE_KEY, or GITHUB_TOKEN): no webhook is created');
+    return null;
+  }
+  return new WebhookReconciler({ ...deps, mode: auth.kind, baseUrl, secret });
 }

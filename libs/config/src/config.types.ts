@@ -51,6 +51,7 @@ export interface HttpPorts {
 export interface GlintConfig {
   services: readonly ServiceName[];
   http: { host: string; ports: HttpPorts };
+  /** `baseUrl`: BASE_URL without trailing slashes; the mapper points each organization's webhook at `<baseUrl>/webhook`. */
   webhook: { secret?: Secret; previousSecret?: Secret; baseUrl?: string };
   github: GithubConfig;
   catalog: CatalogConfig;
@@ -59,6 +60,8 @@ export interface GlintConfig {
   kafka: KafkaConfig;
   events: { partitions: number; workersCount: number };
   resyncIntervalMinutes: number;
+  /** Minutes between redelivery sweeps of failed webhook deliveries; 0 = off. */
+  redeliverySweepMinutes: number;
   sendRawDataExamples: boolean;
   logLevel: LogLevel;
   /** How long a process may take to stop (SIGTERM) before it exits anyway. */

@@ -61,7 +61,10 @@ export const ENV_CONTRACT = [
   { name: 'KAFKA_BROKERS', expects: 'comma-separated host:port list', defaultValue: '127.0.0.1:9092' },
   { name: 'KAFKA_SASL_USERNAME', expects: 'SCRAM-SHA-512 username (turns on SASL_SSL); needs KAFKA_SASL_PASSWORD' },
   { name: 'KAFKA_SASL_PASSWORD', expects: 'SCRAM-SHA-512 password; needs KAFKA_SASL_USERNAME', sensitive: true },
-  { name: 'BASE_URL', expects: "this deployment's public URL; when set the org webhook is created or reconciled" },
+  {
+    name: 'BASE_URL',
+    expects: "this deployment's public URL; when set the mapper creates or reconciles each organization's webhook to <BASE_URL>/webhook (needs WEBHOOK_SECRET)",
+  },
   {
     name: 'EVENT_PARTITIONS',
     expects: 'how many ordered event partitions (queues) there are, 1 to 256; gateway and mapper must agree, drain queues before changing',
@@ -69,6 +72,11 @@ export const ENV_CONTRACT = [
   },
   { name: 'EVENT_WORKERS_COUNT', expects: 'how many event partitions are processed in parallel, 1 to 64', defaultValue: '1' },
   { name: 'RESYNC_INTERVAL_MINUTES', expects: 'minutes between full resyncs, 0 turns scheduled resyncs off', defaultValue: '60' },
+  {
+    name: 'REDELIVERY_SWEEP_MINUTES',
+    expects: 'minutes between sweeps that redeliver failed webhook deliveries once, 0 turns the sweep off',
+    defaultValue: '5',
+  },
   { name: 'SEND_RAW_DATA_EXAMPLES', expects: 'true or false', defaultValue: 'true' },
   { name: 'LOG_LEVEL', expects: 'fatal, error, warn, info, debug or trace', defaultValue: 'info' },
   {

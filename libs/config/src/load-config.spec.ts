@@ -36,6 +36,8 @@ describe('loadConfig', () => {
     expect(sut.events).toEqual({ partitions: 16, workersCount: 1 });
     expect(sut.sendRawDataExamples).toBe(true);
     expect(sut.shutdownGraceSeconds).toBe(25);
+    expect(sut.redeliverySweepMinutes).toBe(5);
+    expect(sut.webhook.baseUrl).toBeUndefined();
     expect(sut.admin).toBeUndefined();
   });
 
@@ -150,6 +152,25 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('BASE_URL', () => {
+    it('drops trailing slashes, so the webhook URL is <BASE_URL>/webhook', () => {
+      expect(loadConfig({ ...minimal, BASE_URL: 'https://glint.example.com/hooks/' }).webhook.baseUrl).toBe('https://glint.example.com/hooks');
+    });
+
+    it('rejects a URL with a query or a fragment', () => {
+      expect(problemsOf({ ...minimal, BASE_URL: 'https://glint.example.com/?x=1' })).toEqual([expect.stringMatching(/^BASE_URL is invalid.*query or a fragment/)]);
+    });
+
+    it('needs WEBHOOK_SECRET for the mapper, which signs the webhooks it creates with it', () => {
+      expect(problemsOf({ BASE_URL: 'https://glint.example.com' }, ['mapper'])).toEqual([expect.stringMatching(/^WEBHOOK_SECRET is missing \(BASE_URL is set/)]);
+      expect(loadConfig({ BASE_URL: 'https://glint.example.com' }, ['publisher']).webhook.secret).toBeUndefined();
+    });
+
+    it('reports a missing WEBHOOK_SECRET once when the gateway and the mapper both need it', () => {
+      expect(problemsOf({ BASE_URL: 'https://glint.example.com' }, ['gateway', 'mapper'])).toEqual([expect.stringMatching(/^WEBHOOK_SECRET is missing \(the gateway/)]);
+    });
+  });
+
   describe('GitHub Enterprise Server', () => {
     it('composes REST and GraphQL URLs from GHE_HOST and GHE_PROTOCOL', () => {
       const sut = loadConfig({ ...minimal, GHE_HOST: 'github.example.com', GHE_PROTOCOL: 'http' });
@@ -185,6 +206,8 @@ describe('loadConfig', () => {
     ['EVENT_PARTITIONS', '1000'],
     ['PORT', '70000'],
     ['RESYNC_INTERVAL_MINUTES', '-1'],
+    ['REDELIVERY_SWEEP_MINUTES', '-5'],
+    ['REDELIVERY_SWEEP_MINUTES', '2000'],
     ['SEND_RAW_DATA_EXAMPLES', 'maybe'],
     ['SHUTDOWN_GRACE_SECONDS', '0'],
     ['SHUTDOWN_GRACE_SECONDS', '2.5'],

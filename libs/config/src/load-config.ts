@@ -37,8 +37,10 @@ export function loadConfig(env: Env, services: readonly ServiceName[] = SERVICE_
   };
 
   const webhookSecret = reader.raw('WEBHOOK_SECRET');
-  if (!webhookSecret && services.includes('gateway')) reader.missing('WEBHOOK_SECRET', 'the gateway verifies every webhook');
   const previousSecret = reader.raw('WEBHOOK_SECRET_PREVIOUS');
+  const baseUrl = readBaseUrl(reader);
+  if (!webhookSecret && services.includes('gateway')) reader.missing('WEBHOOK_SECRET', 'the gateway verifies every webhook');
+  else if (!webhookSecret && baseUrl && services.includes('mapper')) reader.missing('WEBHOOK_SECRET', 'BASE_URL is set: the organization webhooks the mapper creates are signed with it');
 
   const config: GlintConfig = {
     services,
@@ -46,7 +48,7 @@ export function loadConfig(env: Env, services: readonly ServiceName[] = SERVICE_
     webhook: {
       secret: webhookSecret ? new Secret(webhookSecret) : undefined,
       previousSecret: previousSecret ? new Secret(previousSecret) : undefined,
-      baseUrl: reader.url('BASE_URL', ['http', 'https']),
+      baseUrl,
     },
     github: readGithub(reader),
     catalog: readCatalog(reader, http.ports.catalog),
@@ -58,6 +60,7 @@ export function loadConfig(env: Env, services: readonly ServiceName[] = SERVICE_
       workersCount: reader.int('EVENT_WORKERS_COUNT', 1, { min: 1, max: 64 }),
     },
     resyncIntervalMinutes: reader.int('RESYNC_INTERVAL_MINUTES', 60, { min: 0, max: 7 * 24 * 60 }),
+    redeliverySweepMinutes: reader.int('REDELIVERY_SWEEP_MINUTES', 5, { min: 0, max: 24 * 60 }),
     sendRawDataExamples: reader.bool('SEND_RAW_DATA_EXAMPLES', true),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownGraceSeconds: reader.int('SHUTDOWN_GRACE_SECONDS', 25, { min: 1, max: 3600 }),
@@ -81,6 +84,18 @@ function readGithub(reader: EnvReader): GithubConfig {
     enterpriseHost: host,
     organization,
   };
+}
+
+/** Without query or fragment, since the webhook URL is `<BASE_URL>/webhook`. */
+function readBaseUrl(reader: EnvReader): string | undefined {
+  const value = reader.url('BASE_URL', ['http', 'https']);
+  if (value === undefined) return undefined;
+  const parsed = new URL(value);
+  if (parsed.search !== '' || parsed.hash !== '') {
+    reader.invalid('BASE_URL', 'it has a query or a fragment; give the URL the gateway is reached at, e.g. https://glint.example.com');
+    return undefined;
+  }
+  return value;
 }
 
 function readEnterpriseHost(reader: EnvReader): string | undefined {

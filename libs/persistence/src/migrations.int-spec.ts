@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from './data-source';
 import { ActionRunRecord } from './entities/action-run-record.entity';
 import { Installation } from './entities/installation.entity';
+import { ManagedWebhook } from './entities/managed-webhook.entity';
 import { BRIDGE_ENTITIES, BRIDGE_MIGRATIONS } from './schema';
 
 describe('bridge schema migrations on the real Postgres', () => {
@@ -69,6 +70,17 @@ describe('bridge schema migrations on the real Postgres', () => {
     expect(await repository.findOneByOrFail({ runId: 'r_1' })).toMatchObject({ state: 'dispatched', githubRunId: 7001, reportWorkflowStatus: true });
   });
 
+  it('holds one managed webhook per organization or repository, with its events and secret fingerprint', async () => {
+    const sut = await open();
+    await migrate(sut);
+    const repository = sut.getRepository(ManagedWebhook);
+    await repository.insert({ target: 'organization:acme', installationId: 9, hookId: 12, url: 'https://glint.example.com/webhook', events: ['push', 'issues'], secretFingerprint: 'scrypt$salt$hash' });
+
+    await expect(repository.insert({ target: 'organization:acme', installationId: 9, hookId: 13, url: 'u', events: [], secretFingerprint: 'f' })).rejects.toThrow(/duplicate key/);
+    await expect(repository.insert({ target: 'acme', installationId: 9, hookId: 13, url: 'u', events: [], secretFingerprint: 'f' })).rejects.toThrow(/check constraint/);
+    expect(await repository.findOneByOrFail({ target: 'organization:acme' })).toMatchObject({ installationId: 9, hookId: 12, events: ['push', 'issues'] });
+  });
+
   it('reverts every migration cleanly, newest first', async () => {
     const sut = await open();
     await migrate(sut);
@@ -76,7 +88,7 @@ describe('bridge schema migrations on the real Postgres', () => {
     for (let left = BRIDGE_MIGRATIONS.length; left > 0; left -= 1) await sut.undoLastMigration();
 
     const tables: Array<{ table_name: string }> = await sut.query(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('installations', 'entity_state', 'action_runs')",
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('installations', 'entity_state', 'action_runs', 'managed_webhooks')",
     );
     expect(tables).toEqual([]);
   });

@@ -29,8 +29,8 @@ export interface QueueDashboard {
 
 /**
  * Bull Board over every queue Glint uses. The event partitions and both dead-letter queues are read-only: changing
- * them by hand would break the ordering or skip the replay path (`glint dlq`); the publish, resync and workflow-run
- * queues allow retrying and cleaning jobs.
+ * them by hand would break the ordering or skip the replay path (`glint dlq`); the publish, resync, workflow-run and
+ * webhook-upkeep queues allow retrying and cleaning jobs.
  */
 export function createQueueDashboard(options: QueueDashboardOptions): QueueDashboard {
   const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
@@ -45,6 +45,7 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
     { queue: queue(QueueName.Publish), description: 'entity changes, sync completions and raw examples for the publisher' },
     { queue: queue(QueueName.Resync), description: 'resyncs per installation and the schedule that queues them' },
     { queue: queue(QueueName.WorkflowRunEvents), description: 'completed workflow runs forwarded to the actions service' },
+    { queue: queue(QueueName.WebhookUpkeep), description: 'the schedules that reconcile the BASE_URL webhooks and redeliver failed deliveries' },
   ];
   const basePath = options.basePath ?? QUEUE_DASHBOARD_PATH;
   const serverAdapter = new ExpressAdapter().setBasePath(basePath);

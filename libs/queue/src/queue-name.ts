@@ -11,6 +11,8 @@ export enum QueueName {
   PublishDeadLetter = 'publish-dlq',
   /** Completed workflow runs started by `workflow_dispatch`, forwarded by the mapper to the actions service. */
   WorkflowRunEvents = 'workflow-run-events',
+  /** The mapper's webhook upkeep: the schedules that reconcile the BASE_URL webhooks and sweep failed deliveries. */
+  WebhookUpkeep = 'webhook-upkeep',
 }
 
 export function partitionQueueName(queue: QueueName.Events, partition: number): string {

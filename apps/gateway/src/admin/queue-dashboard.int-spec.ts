@@ -49,6 +49,7 @@ describe('the queue dashboard on the gateway, with a real Redis', () => {
       ['publish', false],
       ['publish-dlq', true],
       ['resync', false],
+      ['webhook-upkeep', false],
       ['workflow-run-events', false],
     ]);
   });

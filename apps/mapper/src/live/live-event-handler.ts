@@ -9,32 +9,15 @@ import { EntityMapping, publishSettingsOf } from '../mapping/entity-mapping';
 import { withReferencedFiles } from '../mapping/referenced-files';
 import { fetchResource, REPOSITORY_SCOPED_KINDS } from '../sync/kind-fetchers';
 import type { ResyncRequester } from '../sync/resync-scheduler';
+import { organizationIncluded } from '../mapping/synced-accounts';
+import { SEED_WEBHOOK_EVENTS } from '../webhooks/webhook-events';
+import type { AccountWebhooks } from '../webhooks/webhook-reconciler';
 import { keptBySelector } from './live-filters';
 import { changedPaths, LiveObject, liveObjectsOf } from './live-objects';
 import { errorMessage } from '@glint/runtime';
 
 /** The live events seed 004 lists, plus the installation events that start syncs. */
-export const LIVE_EVENTS = [
-  'repository',
-  'pull_request',
-  'issues',
-  'release',
-  'create',
-  'delete',
-  'push',
-  'deployment',
-  'deployment_status',
-  'workflow_run',
-  'dependabot_alert',
-  'code_scanning_alert',
-  'organization',
-  'team',
-  'membership',
-  'member',
-  'secret_scanning_alert',
-  'installation',
-  'installation_repositories',
-] as const;
+export const LIVE_EVENTS = [...SEED_WEBHOOK_EVENTS, 'installation', 'installation_repositories'] as const;
 
 export interface LiveEventDependencies {
   access: GithubAccess;
@@ -45,6 +28,8 @@ export interface LiveEventDependencies {
   checkRunner?: ConfigCheckRunner;
   /** Hands dispatched workflow runs to the actions service, which reports them on their action runs. */
   workflowRuns?: WorkflowRunEventProducer;
+  /** BASE_URL: a new installation gets its webhook at once instead of at the next hourly reconcile. */
+  webhooks?: AccountWebhooks;
   now?: () => Date;
 }
 
@@ -138,11 +123,10 @@ export class LiveEventHandler implements EventKindHandler {
     if (action !== 'created' && action !== 'added' && action !== 'new_permissions_accepted' && action !== 'unsuspend') return 'ignored';
     const installation = payload['installation'] as { id: number; account?: { login: string; type?: string } } | undefined;
     if (!installation?.account) return 'ignored';
-    await this.deps.resyncs.request(
-      { id: installation.id, accountLogin: installation.account.login, accountType: installation.account.type === 'User' ? 'User' : 'Organization', suspended: false },
-      action === 'added' ? 'repositories added to the installation' : `installation ${String(action)}`,
-      'follow-up',
-    );
+    const account: GithubInstallation = { id: installation.id, accountLogin: installation.account.login, accountType: installation.account.type === 'User' ? 'User' : 'Organization', suspended: false };
+    const reason = action === 'added' ? 'repositories added to the installation' : `installation ${String(action)}`;
+    await this.deps.resyncs.request(account, reason, 'follow-up');
+    await this.deps.webhooks?.reconcileAccount(account, reason);
     return 'processed';
   }
 
@@ -199,10 +183,4 @@ export class LiveEventHandler implements EventKindHandler {
       this.logger.error(`GitOps change of ${owner}/${repository.name} not applied: ${error.message}`);
     }
   }
-}
-
-/** PAT mode with no GITHUB_ORGANIZATION: the mapping's `organizations:` list narrows the accounts synced. */
-export function organizationIncluded(loaded: LoadedMapping, installation: GithubInstallation): boolean {
-  const wanted = loaded.config.organizations;
-  return !wanted?.length || wanted.some((login) => login.toLowerCase() === installation.accountLogin.toLowerCase());
 }

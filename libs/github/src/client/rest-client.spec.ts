@@ -314,6 +314,18 @@ describe('GitHub REST client (token mode)', () => {
     expect([...redis.entries.values()][0].ttl).toBe(7 * 24 * 3600);
   });
 
+  it('neither reads nor fills the ETag cache for a request marked cached: false', async () => {
+    github.on('GET', '/app/hook/deliveries', () => ({ body: [{ id: 1 }], headers: { etag: '"deliveries"', ...rateLimitHeaders(5000, 4990, time.seconds(3_600_000)) } }));
+    const redis = new MemoryRedis();
+    const client = access({ redis }).clientFor(1);
+
+    await consume(client.paginate('GET /app/hook/deliveries', {}, { cached: false }));
+    await client.request('GET /app/hook/deliveries', {}, { cached: false });
+
+    expect(redis.entries.size).toBe(0);
+    expect(github.requests.every((request) => request.headers['if-none-match'] === undefined)).toBe(true);
+  });
+
   it('lists the organization as the one pseudo-installation when GITHUB_ORGANIZATION is set', async () => {
     github.on('GET', '/users/acme', () => ({ body: { id: 42, login: 'Acme', type: 'Organization' } }));
     const sut = createGithubAccess(

@@ -13,6 +13,11 @@ export interface RequestOptions {
    * once, since GitHub may have acted on it; the caller finds out what happened. Rate-limit waits still apply.
    */
   retryServerErrors?: boolean;
+  /**
+   * False to bypass the ETag cache: for answers read once and thrown away (webhook delivery logs, whose cursor pages
+   * would fill Redis) or that a write decision depends on.
+   */
+  cached?: boolean;
 }
 
 export interface PaginateOptions extends RequestOptions {
@@ -74,6 +79,12 @@ interface Prepared {
   body?: string;
 }
 
+interface SendOptions {
+  shrink?: (url: string) => string | undefined;
+  maxServerAttempts?: number;
+  cached: boolean;
+}
+
 interface Answer {
   body: unknown;
   link: string | null;
@@ -94,7 +105,10 @@ export class RestClient implements GithubRestClient {
   }
 
   async request<T>(route: string, params: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
-    const answer = await this.send(this.prepare(route, params), options.purpose ?? 'live', undefined, options.retryServerErrors === false ? 1 : MAX_SERVER_ATTEMPTS);
+    const answer = await this.send(this.prepare(route, params), options.purpose ?? 'live', {
+      maxServerAttempts: options.retryServerErrors === false ? 1 : MAX_SERVER_ATTEMPTS,
+      cached: options.cached !== false,
+    });
     return answer.body as T;
   }
 
@@ -104,7 +118,7 @@ export class RestClient implements GithubRestClient {
     const purpose = options.purpose ?? 'live';
     for (let pages = 0; next && (options.maxPages === undefined || pages < options.maxPages); pages += 1) {
       const current: Prepared = next;
-      const answer = await this.send(current, purpose, (url) => this.shrinkPage(url));
+      const answer = await this.send(current, purpose, { shrink: (url) => this.shrinkPage(url), cached: options.cached !== false });
       const items = itemsOf<T>(answer.body, options.itemsKey, this.routeName(current.method, current.url));
       if (items.length === 0) return;
       yield items;
@@ -119,8 +133,10 @@ export class RestClient implements GithubRestClient {
     return { method: options.method, url: options.url, body };
   }
 
-  private async send(prepared: Prepared, purpose: RequestPurpose, shrink?: (url: string) => string | undefined, maxServerAttempts = MAX_SERVER_ATTEMPTS): Promise<Answer> {
+  private async send(prepared: Prepared, purpose: RequestPurpose, how: SendOptions): Promise<Answer> {
     const { deps } = this;
+    const { shrink, maxServerAttempts = MAX_SERVER_ATTEMPTS } = how;
+    const etagCache = how.cached && prepared.method === 'GET' ? deps.etagCache : undefined;
     let url = prepared.url;
     let serverAttempts = 0;
     let rateLimitWaits = 0;
@@ -128,7 +144,7 @@ export class RestClient implements GithubRestClient {
     for (;;) {
       const routeName = this.routeName(prepared.method, url);
       if ((await deps.budget.acquire(purpose)) > 0) deps.stats.rateLimitWaits += 1;
-      const cached = prepared.method === 'GET' && deps.etagCache ? await deps.etagCache.get(deps.budget.scope, url) : undefined;
+      const cached = etagCache ? await etagCache.get(deps.budget.scope, url) : undefined;
 
       let response: Response;
       let authorization: string | undefined;
@@ -165,8 +181,8 @@ export class RestClient implements GithubRestClient {
         const body = await readBody(response);
         const etag = response.headers.get('etag');
         const link = response.headers.get('link');
-        if (prepared.method === 'GET' && etag && deps.etagCache) {
-          await deps.etagCache.set(deps.budget.scope, url, { etag, body, ...(link ? { link } : {}) });
+        if (etag && etagCache) {
+          await etagCache.set(deps.budget.scope, url, { etag, body, ...(link ? { link } : {}) });
         }
         return { body, link };
       }

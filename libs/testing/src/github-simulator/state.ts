@@ -66,6 +66,7 @@ export const DEFAULT_INSTALLATION_PERMISSIONS: Readonly<Record<string, Permissio
   secret_scanning_alerts: 'read',
   vulnerability_alerts: 'read',
   custom_properties: 'read',
+  organization_hooks: 'write',
 };
 
 export interface RepoRecord {

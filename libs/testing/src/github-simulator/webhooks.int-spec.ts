@@ -144,6 +144,25 @@ describe('GithubSimulator webhooks', () => {
       expect((await call(sim, '/orgs/acme/hooks', pat, { method: 'POST', body: { name: 'web' } })).status).toBe(422);
     });
 
+    it('lets an installation manage hooks only with the organization_hooks permission, read for listing', async () => {
+      const installation = sim.installations()[0];
+      const minted = await call(sim, `/app/installations/${installation.id}/access_tokens`, jwt, { method: 'POST' });
+      const token = `token ${minted.json<{ token: string }>().token}`;
+      const body = { config: { url: orgReceiver.url, content_type: 'json', secret: orgReceiver.secret }, events: ['issues'] };
+      expect((await call(sim, '/orgs/acme/hooks', token, { method: 'POST', body })).status).toBe(201);
+
+      sim.setInstallationPermissions('acme', { organization_hooks: 'read' });
+      expect((await call(sim, '/orgs/acme/hooks', token)).json<Item[]>()).toHaveLength(1);
+      const denied = await call(sim, '/orgs/acme/hooks', token, { method: 'POST', body });
+      expect(denied.status).toBe(403);
+      expect(denied.json()).toMatchObject({ message: 'Resource not accessible by integration' });
+
+      sim.setInstallationPermissions('acme', { organization_hooks: null });
+      expect((await call(sim, '/orgs/acme/hooks', token)).status).toBe(403);
+      expect((await call(sim, '/orgs/nope/hooks', token)).status).toBe(404);
+      expect((await call(sim, '/orgs/acme/hooks', pat)).status).toBe(200);
+    });
+
     it('delivers to active hooks subscribed to the event (or *), without installation, logged per hook', async () => {
       const issuesHook = (await call(sim, '/orgs/acme/hooks', pat, { method: 'POST', body: { config: { url: orgReceiver.url, content_type: 'json', secret: orgReceiver.secret }, events: ['issues'] } })).json<Item>();
       const inactive = (await call(sim, '/orgs/acme/hooks', pat, { method: 'POST', body: { config: { url: orgReceiver.url, secret: orgReceiver.secret }, events: ['*'], active: false } })).json<Item>();

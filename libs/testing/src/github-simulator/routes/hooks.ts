@@ -1,4 +1,4 @@
-import { actorLogin, bodyObject, json, notFound, RouteContext, RouteDefinition, RouteResult, validationFailed, visibleOrg } from '../context';
+import { actorLogin, bodyObject, json, missingPermission, notFound, RouteContext, RouteDefinition, RouteResult, validationFailed, visibleOrg } from '../context';
 import { isoSeconds } from '../generator';
 import { OrgHookRecord, OrgRecord } from '../state';
 import { JsonObject } from '../templates';
@@ -86,7 +86,15 @@ function orgHookDelivery(ctx: RouteContext): DeliveryRecord | undefined {
   return delivery?.target === 'org' && delivery.hookId === found?.hook.id ? delivery : undefined;
 }
 
-export const hookRoutes: RouteDefinition[] = [
+/**
+ * An installation needs the `organization_hooks` permission (the App's "Webhooks" organization permission): read to
+ * list hooks and their deliveries, write for the rest. GitHub checks it after the organization is found.
+ */
+function withHookPermission(level: 'read' | 'write', handler: RouteDefinition['handler']): RouteDefinition['handler'] {
+  return (ctx) => (visibleOrg(ctx, ctx.params.org) ? (missingPermission(ctx, 'organization_hooks', level) ?? handler(ctx)) : notFound());
+}
+
+const routes: RouteDefinition[] = [
   {
     method: 'GET',
     pattern: '/orgs/{org}/hooks',
@@ -159,3 +167,5 @@ export const hookRoutes: RouteDefinition[] = [
     handler: (ctx) => redeliver(ctx, orgHookDelivery(ctx)),
   },
 ];
+
+export const hookRoutes: RouteDefinition[] = routes.map((route) => ({ ...route, handler: withHookPermission(route.method === 'GET' ? 'read' : 'write', route.handler) }));
