@@ -6,6 +6,7 @@ import type { PublishProducer } from '@glint/queue';
 import { addLogContext, errorMessage } from '@glint/runtime';
 import { EntityMapping, publishSettingsOf } from '../mapping/entity-mapping';
 import { withReferencedFiles } from '../mapping/referenced-files';
+import { organizationIncluded } from '../mapping/synced-accounts';
 import { fetchResource } from './kind-fetchers';
 import type { SyncMetrics } from './sync-metrics';
 import type { KindProgress, SyncStatus, SyncStatusStore } from './sync-status';
@@ -62,6 +63,10 @@ export class ResyncRunner {
       loaded = await this.deps.mappingSource.forOrganization(client, installation.accountLogin);
     } catch (error) {
       return this.finish(status, [`the mapping could not be loaded: ${errorMessage(error)}`], now);
+    }
+    if (!organizationIncluded(loaded, installation)) {
+      this.logger.log(`resync ${status.syncId}: ${installation.accountLogin} is not in its mapping's organizations: list; nothing synced`);
+      return this.finish(status, [], now);
     }
     const { config } = loaded;
     const settings = publishSettingsOf(config);
