@@ -11,7 +11,7 @@ import { createTemporaryDatabase, freePort, GithubSimulator, PrivateRedisServer,
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createStormBlueprints, STORM_BLUEPRINTS, stormMappingYaml } from './e2e/storm-mapping';
-import { StormMutations } from './e2e/storm-mutations';
+import { STORM_CHANGES, StormMutations } from './e2e/storm-mutations';
 
 const SECRET = 'pipeline-e2e-secret';
 const ORG_CONFIG = { repository: '.github-private', path: '.github/port-app-config.yml' };
@@ -250,7 +250,7 @@ describe('GitHub to the catalog, end to end', () => {
     }
     await quiescent();
 
-    expect([...storm.counts().values()].every((count) => count > 0) && storm.counts().size).toBe(22);
+    expect([...storm.counts().values()].every((count) => count > 0) && storm.counts().size).toBe(STORM_CHANGES.length);
     expect(killableMapper.signalCode).toBe('SIGKILL');
     expect(killableMapperLog).not.toMatch(/"level":(50|60)/);
     expect(await catalogMatches(expectedFromSimulator())).toEqual([]);

@@ -2,8 +2,10 @@ import { defaultMappingYaml } from '@glint/mapping';
 
 /**
  * The shipped mapping plus one resource for every other kind the simulator can change, so the end-to-end storm
- * covers issues, releases, branches, tags, teams, members, workflows and workflow runs too. No relations: a repository
- * deleted or archived mid-storm must not decide whether these entities can be written.
+ * covers issues, releases, branches, tags, teams, members, workflows, workflow runs, deployments and their statuses,
+ * environments, Dependabot, code scanning and secret scanning alerts and collaborators too. Selectors leave some
+ * objects out (`task`, alert states), so live events must delete what leaves them. No relations: a repository deleted
+ * or archived mid-storm must not decide whether these entities can be written.
  */
 export function stormMappingYaml(): string {
   return `${defaultMappingYaml().trimEnd()}\n${EXTRA_RESOURCES}`;
@@ -103,6 +105,108 @@ const EXTRA_RESOURCES = `
           properties:
             status: .status
             conclusion: if .conclusion then .conclusion else "" end
+  - kind: deployment
+    selector:
+      query: 'true'
+      task: deploy
+    port:
+      entity:
+        mappings:
+          identifier: .__repository + "-deployment-" + (.id | tostring)
+          title: .description
+          blueprint: '"githubDeployment"'
+          properties:
+            environment: .environment
+            ref: .ref
+            updatedAt: .updated_at
+  - kind: deployment-status
+    selector:
+      query: 'true'
+      task: deploy
+    port:
+      entity:
+        mappings:
+          identifier: .__repository + "-deployment-status-" + (.id | tostring)
+          title: .state
+          blueprint: '"githubDeploymentStatus"'
+          properties:
+            state: .state
+            deployment: .__deployment_id | tostring
+  - kind: environment
+    selector:
+      query: 'true'
+    port:
+      entity:
+        mappings:
+          identifier: .__repository + "-environment-" + .name
+          title: .name
+          blueprint: '"githubEnvironment"'
+          properties:
+            url: .url
+  - kind: dependabot-alert
+    selector:
+      query: 'true'
+      states: [open, dismissed]
+    port:
+      entity:
+        mappings:
+          identifier: .__repository + "-dependabot-" + (.number | tostring)
+          title: .security_advisory.summary
+          blueprint: '"githubDependabotAlert"'
+          properties:
+            state: .state
+            package: .dependency.package.name
+            severity: .security_advisory.severity
+  - kind: code-scanning-alerts
+    selector:
+      query: 'true'
+      state: open
+    port:
+      entity:
+        mappings:
+          identifier: .__repository + "-code-scanning-" + (.number | tostring)
+          title: .rule.description
+          blueprint: '"githubCodeScanningAlert"'
+          properties:
+            state: .state
+            rule: .rule.id
+            securitySeverity: .rule.security_severity_level
+  - kind: secret-scanning-alerts
+    selector:
+      query: 'true'
+      state: open
+    port:
+      entity:
+        mappings:
+          identifier: .__repository + "-secret-scanning-" + (.number | tostring)
+          title: .secret_type_display_name
+          blueprint: '"githubSecretScanningAlert"'
+          properties:
+            state: .state
+            secretType: .secret_type
+  - kind: collaborator
+    selector:
+      query: 'true'
+    port:
+      entity:
+        mappings:
+          identifier: .__repository + "-collaborator-" + .login
+          title: .login
+          blueprint: '"githubCollaborator"'
+          properties:
+            role: .role_name
+  - kind: collaborator
+    selector:
+      query: 'true'
+      affiliation: outside
+    port:
+      entity:
+        mappings:
+          identifier: .__repository + "-outside-collaborator-" + .login
+          title: .login
+          blueprint: '"githubOutsideCollaborator"'
+          properties:
+            role: .role_name
 `;
 
 /** Blueprints for the extra resources: string properties only. */
@@ -115,6 +219,14 @@ export const STORM_BLUEPRINTS: ReadonlyArray<{ identifier: string; properties: r
   { identifier: 'githubUser', properties: ['login'] },
   { identifier: 'githubWorkflow', properties: ['path'] },
   { identifier: 'githubWorkflowRun', properties: ['status', 'conclusion'] },
+  { identifier: 'githubDeployment', properties: ['environment', 'ref', 'updatedAt'] },
+  { identifier: 'githubDeploymentStatus', properties: ['state', 'deployment'] },
+  { identifier: 'githubEnvironment', properties: ['url'] },
+  { identifier: 'githubDependabotAlert', properties: ['state', 'package', 'severity'] },
+  { identifier: 'githubCodeScanningAlert', properties: ['state', 'rule', 'securitySeverity'] },
+  { identifier: 'githubSecretScanningAlert', properties: ['state', 'secretType'] },
+  { identifier: 'githubCollaborator', properties: ['role'] },
+  { identifier: 'githubOutsideCollaborator', properties: ['role'] },
 ];
 
 /** Creates the storm's extra blueprints in the catalog at `catalogUrl` (Port's API: a token, then POST /v1/blueprints). */

@@ -1,7 +1,7 @@
-import type { GithubSimulator } from '@glint/testing';
+import { type GithubSimulator, SIMULATOR_ADMIN_LOGIN as ADMIN_LOGIN } from '@glint/testing';
 
 /** The kinds of change a storm makes, in the order `StormMutations.apply` cycles through them. */
-const CHANGES = [
+export const STORM_CHANGES = [
   'open pull request',
   'edit pull request',
   'close pull request',
@@ -24,8 +24,27 @@ const CHANGES = [
   'dispatch workflow',
   'create repository',
   'archive repository',
+  'create deployment',
+  'create deployment status',
+  'open dependabot alert',
+  'dismiss dependabot alert',
+  'fix dependabot alert',
+  'reopen dependabot alert',
+  'open code scanning alert',
+  'close code scanning alert',
+  'fix code scanning alert',
+  'reopen code scanning alert',
+  'open secret scanning alert',
+  'resolve secret scanning alert',
+  'reopen secret scanning alert',
+  'add collaborator',
+  'edit collaborator',
+  'remove collaborator',
 ] as const;
-export type StormChange = (typeof CHANGES)[number];
+export type StormChange = (typeof STORM_CHANGES)[number];
+
+const DEPLOYMENT_STATES = ['in_progress', 'success', 'failure', 'inactive'] as const;
+const PERMISSIONS = ['pull', 'triage', 'push', 'maintain'] as const;
 
 /**
  * Changes the simulator's organization one step at a time, cycling through every kind of change live events
@@ -49,7 +68,7 @@ export class StormMutations {
   }
 
   async apply(step: number): Promise<void> {
-    const change = CHANGES[step % CHANGES.length] as StormChange;
+    const change = STORM_CHANGES[step % STORM_CHANGES.length] as StormChange;
     const done = await this.make(change, step);
     if (done) this.made.set(change, (this.made.get(change) ?? 0) + 1);
   }
@@ -70,6 +89,7 @@ export class StormMutations {
     const orgRecord = sim.state.organizations.find((candidate) => candidate.login === org);
     const stormMembers = orgRecord?.memberLogins.filter((login) => login.startsWith('storm-user-')) ?? [];
     const stormTeams = orgRecord?.teams.filter((team) => team.slug.startsWith('storm-team-')) ?? [];
+    const ownCollaborators = repo.collaborators.filter((collaborator) => collaborator.affiliation !== 'team' && collaborator.login !== ADMIN_LOGIN);
     switch (change) {
       case 'open pull request':
         sim.openPullRequest(org, repo.name, { title: `opened in step ${step}`, head: `storm-${step}`, files: { [`storm/${step}.txt`]: `step ${step}\n` } });
@@ -157,6 +177,82 @@ export class StormMutations {
           body: JSON.stringify({ ref: repo.defaultBranch }),
         });
         if (answer.status !== 204) throw new Error(`dispatching ci.yml in ${repo.name} answered ${answer.status}: ${await answer.text()}`);
+        return true;
+      }
+      case 'create deployment':
+        sim.createDeployment(org, repo.name, { environment: ['production', 'staging', `preview-${step}`][step % 3], task: step % 4 === 0 ? 'deploy:migrations' : 'deploy' });
+        return true;
+      case 'create deployment status': {
+        const deployment = data.deployments[0];
+        if (!deployment) return false;
+        sim.createDeploymentStatus(org, repo.name, deployment.id, { state: DEPLOYMENT_STATES[step % DEPLOYMENT_STATES.length] as (typeof DEPLOYMENT_STATES)[number] });
+        return true;
+      }
+      case 'open dependabot alert':
+        sim.createDependabotAlert(org, repo.name, { packageName: `storm-package-${step}`, severity: step % 2 === 0 ? 'high' : 'low' });
+        return true;
+      case 'dismiss dependabot alert':
+      case 'fix dependabot alert': {
+        const alert = data.dependabotAlerts.find((candidate) => candidate.state === 'open');
+        if (!alert) return false;
+        if (change === 'dismiss dependabot alert') sim.dismissDependabotAlert(org, repo.name, alert.number);
+        else sim.fixDependabotAlert(org, repo.name, alert.number);
+        return true;
+      }
+      case 'reopen dependabot alert': {
+        const alert = data.dependabotAlerts.find((candidate) => candidate.state !== 'open');
+        if (!alert) return false;
+        sim.reopenDependabotAlert(org, repo.name, alert.number);
+        return true;
+      }
+      case 'open code scanning alert':
+        sim.createCodeScanningAlert(org, repo.name, { ruleId: `storm/rule-${step % 5}`, securitySeverity: step % 2 === 0 ? 'critical' : 'medium' });
+        return true;
+      case 'close code scanning alert':
+      case 'fix code scanning alert': {
+        const alert = data.codeScanningAlerts.find((candidate) => candidate.state === 'open');
+        if (!alert) return false;
+        if (change === 'close code scanning alert') sim.closeCodeScanningAlert(org, repo.name, alert.number);
+        else sim.fixCodeScanningAlert(org, repo.name, alert.number);
+        return true;
+      }
+      case 'reopen code scanning alert': {
+        const alert = data.codeScanningAlerts.find((candidate) => candidate.state !== 'open');
+        if (!alert) return false;
+        sim.reopenCodeScanningAlert(org, repo.name, alert.number);
+        return true;
+      }
+      case 'open secret scanning alert':
+        sim.createSecretScanningAlert(org, repo.name, step % 2 === 0 ? { secretType: 'slack_api_token', secretTypeDisplayName: 'Slack API Token' } : {});
+        return true;
+      case 'resolve secret scanning alert': {
+        const alert = data.secretScanningAlerts.find((candidate) => candidate.state === 'open');
+        if (!alert) return false;
+        sim.resolveSecretScanningAlert(org, repo.name, alert.number, { resolution: step % 2 === 0 ? 'revoked' : 'false_positive' });
+        return true;
+      }
+      case 'reopen secret scanning alert': {
+        const alert = data.secretScanningAlerts.find((candidate) => candidate.state === 'resolved');
+        if (!alert) return false;
+        sim.reopenSecretScanningAlert(org, repo.name, alert.number);
+        return true;
+      }
+      case 'add collaborator': {
+        // Every other one an organization member the storm never removes (a direct collaborator), else an outside one.
+        const member = orgRecord?.memberLogins.find((login) => login !== ADMIN_LOGIN && !login.startsWith('storm-user-') && !ownCollaborators.some((collaborator) => collaborator.login === login));
+        sim.addCollaborator(org, repo.name, step % 2 === 0 && member ? member : `storm-collaborator-${step}`, { permission: PERMISSIONS[step % PERMISSIONS.length] });
+        return true;
+      }
+      case 'edit collaborator': {
+        const collaborator = ownCollaborators[0];
+        if (!collaborator) return false;
+        sim.editCollaborator(org, repo.name, collaborator.login, { permission: PERMISSIONS.find((permission) => permission !== collaborator.permission) ?? 'push' });
+        return true;
+      }
+      case 'remove collaborator': {
+        const collaborator = ownCollaborators.at(-1);
+        if (!collaborator) return false;
+        sim.removeCollaborator(org, repo.name, collaborator.login);
         return true;
       }
       case 'create repository':

@@ -90,7 +90,8 @@ export class LiveEventHandler implements EventKindHandler {
     for (const object of objects) {
       for (const [index, resource] of loaded.config.resources.entries()) {
         if (resource.kind !== object.kind || (object.resourceIndex !== undefined && object.resourceIndex !== index)) continue;
-        const kept = object.current !== null && keptBySelector(object.kind, resource.selector, object.current, loaded.config, repository);
+        const kept =
+          object.current !== null && keptBySelector(object.kind, resource.selector, object.current, loaded.config, repository, object.parent) && (object.listedFor ? await object.listedFor(resource) : true);
         const present = kept && object.current ? await withReferencedFiles(context, resource, [object.enrich ? await object.enrich(object.current, resource) : object.current]) : [];
         const gone = kept ? [] : [object.current ?? object.known];
         const mapped = await this.deps.mapping.mapLive(loaded.config, index, present, gone, observedAt);

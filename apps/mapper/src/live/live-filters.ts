@@ -6,9 +6,10 @@ type Selector = Record<string, unknown>;
 /**
  * The filters a resync applies through its listing parameters (`states`, `repositoryType`, `statuses`, …), applied to
  * one live object, so that a live event keeps the catalog equal to what the next resync would produce: an object the
- * listing would leave out is deleted.
+ * listing would leave out is deleted. `parent` is the object a resync lists this one through (a deployment status's
+ * deployment), when the listing filters that one.
  */
-export function keptBySelector(kind: Kind, selector: Selector, object: GithubObject, config: PortAppConfig, repository?: GithubObject): boolean {
+export function keptBySelector(kind: Kind, selector: Selector, object: GithubObject, config: PortAppConfig, repository?: GithubObject, parent?: GithubObject): boolean {
   if (kind === 'repository') return object['archived'] !== true && visibilityKept(object, config.repositoryType);
   if (repository && kind !== 'organization' && kind !== 'user' && kind !== 'team' && !visibilityKept(repository, config.repositoryType)) return false;
   switch (kind) {
@@ -27,8 +28,11 @@ export function keptBySelector(kind: Kind, selector: Selector, object: GithubObj
     }
     case 'dependabot-alert':
       return list(selector['states'], ['open']).includes(String(object['state']));
-    case 'code-scanning-alerts':
-      return (typeof selector['state'] === 'string' ? selector['state'] : 'open') === object['state'];
+    case 'code-scanning-alerts': {
+      // GitHub's listing takes `closed` for every alert no longer open, whether dismissed or fixed.
+      const state = typeof selector['state'] === 'string' ? selector['state'] : 'open';
+      return state === 'closed' ? object['state'] !== 'open' : state === object['state'];
+    }
     case 'secret-scanning-alerts': {
       const state = typeof selector['state'] === 'string' ? selector['state'] : 'open';
       return state === 'all' || state === object['state'];
@@ -36,7 +40,9 @@ export function keptBySelector(kind: Kind, selector: Selector, object: GithubObj
     case 'branch':
       return selector['defaultBranchOnly'] !== true || object['__is_default_branch'] === true;
     case 'deployment':
-      return matches(selector['task'], object['task']) && matches(selector['environment'], object['environment']);
+      return deploymentKept(selector, object);
+    case 'deployment-status':
+      return parent === undefined || deploymentKept(selector, parent);
     default:
       return true;
   }
@@ -62,6 +68,11 @@ function list(value: unknown, fallback: string[]): string[] {
   if (Array.isArray(value) && value.length > 0) return value.map(String);
   if (typeof value === 'string' && value) return value.split(',').map((item) => item.trim());
   return fallback;
+}
+
+/** The `GET …/deployments?task=&environment=` filters. */
+function deploymentKept(selector: Selector, deployment: GithubObject): boolean {
+  return matches(selector['task'], deployment['task']) && matches(selector['environment'], deployment['environment']);
 }
 
 function matches(wanted: unknown, actual: unknown): boolean {

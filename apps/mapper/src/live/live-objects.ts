@@ -14,6 +14,13 @@ export interface LiveObject {
   enrich?: (object: GithubObject, resource: ResourceConfig) => Promise<GithubObject>;
   /** The one resource (index in the mapping) the object was listed for, when it was listed through that resource's selector. */
   resourceIndex?: number;
+  /** The object a resync lists this one through, whose fields the kind's listing filters test (a deployment status: its deployment). */
+  parent?: GithubObject;
+  /**
+   * Whether the resource's own listing holds the object now, for a filter only GitHub can apply (a collaborator's
+   * `affiliation`: is the user an organization member?). Absent: the object's fields decide (`keptBySelector`).
+   */
+  listedFor?: (resource: ResourceConfig) => Promise<boolean>;
 }
 
 type Payload = Record<string, unknown>;
@@ -24,7 +31,8 @@ const ISSUE_DELETING = new Set(['deleted', 'transferred']);
 /**
  * The objects an event changes, per the event → kind table (github-integration-facts §3.2). Upserts re-read the
  * object from GitHub, so an out-of-order or stale payload cannot regress the catalog; a 404 on re-read means gone.
- * Alerts and deployment statuses come complete in the payload and are taken from it.
+ * Alerts are re-read too: their webhook objects are not the REST ones (a secret scanning alert has no `state`, a code
+ * scanning rule no `security_severity_level`). A deployment status, which never changes, is taken from the payload.
  */
 export async function liveObjectsOf(event: WebhookEvent, context: FetchContext): Promise<LiveObject[]> {
   const payload = event.payload as Payload;
@@ -86,16 +94,30 @@ export async function liveObjectsOf(event: WebhookEvent, context: FetchContext):
     case 'deployment_status': {
       const status = payload['deployment_status'] as GithubObject | undefined;
       const deployment = payload['deployment'] as { id: number } | undefined;
-      if (!status || !deployment) return [];
+      if (!status || !deployment || !repo) return [];
+      // A new status moves its deployment's `updated_at`; the status is kept or not by its deployment's task and environment.
+      const currentDeployment = enriched(await read('GET /repos/{owner}/{repo}/deployments/{deployment_id}', { deployment_id: deployment.id }));
       const object = known({ ...status, __deployment_id: deployment.id });
-      return [{ kind: 'deployment-status', current: object, known: object }];
+      return [
+        { kind: 'deployment', current: currentDeployment, known: known(deployment) },
+        { kind: 'deployment-status', current: currentDeployment ? object : null, known: object, parent: currentDeployment ?? known(deployment) },
+      ];
     }
     case 'dependabot_alert':
-      return alertObject('dependabot-alert', payload, known);
+      return alertObject('dependabot-alert', 'GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}', payload, read, known);
     case 'code_scanning_alert':
-      return alertObject('code-scanning-alerts', payload, known);
-    case 'secret_scanning_alert':
-      return alertObject('secret-scanning-alerts', payload, known);
+      return alertObject('code-scanning-alerts', 'GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}', payload, read, known);
+    case 'secret_scanning_alert': {
+      const route = 'GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}';
+      const objects = await alertObject('secret-scanning-alerts', route, payload, (path, params) => read(path, { ...params, hide_secret: true }), known);
+      // The secret itself only for a resource that asks for it (`hideSecret: false`), as its resync lists them.
+      const withSecret = async (object: GithubObject, resource: ResourceConfig): Promise<GithubObject> => {
+        if (resource.selector['hideSecret'] !== false) return object;
+        const revealed = await read(route, { alert_number: object['number'], hide_secret: false });
+        return revealed ? known(revealed) : object;
+      };
+      return objects.map((object) => ({ ...object, enrich: withSecret }));
+    }
     case 'organization': {
       const membership = payload['membership'] as { user?: GithubObject } | undefined;
       if ((action === 'member_added' || action === 'member_removed') && membership?.user) {
@@ -118,7 +140,15 @@ export async function liveObjectsOf(event: WebhookEvent, context: FetchContext):
       const removed = action === 'removed' || action === 'deleted';
       const permission = removed ? null : await read('GET /repos/{owner}/{repo}/collaborators/{username}/permission', { username: member.login });
       const user = permission?.['user'] as GithubObject | undefined;
-      return [{ kind: 'collaborator', current: user ? enriched(user) : null, known: known(member) }];
+      const listedFor = async (resource: ResourceConfig): Promise<boolean> => {
+        const affiliation = typeof resource.selector['affiliation'] === 'string' ? resource.selector['affiliation'] : 'all';
+        if (affiliation === 'all') return true;
+        for await (const page of context.client.paginate<{ login: string }>('GET /repos/{owner}/{repo}/collaborators', { ...repo, affiliation })) {
+          if (page.some((collaborator) => collaborator.login.toLowerCase() === member.login.toLowerCase())) return true;
+        }
+        return false;
+      };
+      return [{ kind: 'collaborator', current: user ? enriched(user) : null, known: known(member), listedFor }];
     }
     default:
       return [];
@@ -162,11 +192,11 @@ async function pushObjects(payload: Payload, read: Reader, known: (object: unkno
   return objects;
 }
 
-function alertObject(kind: Kind, payload: Payload, known: (object: unknown) => GithubObject): LiveObject[] {
-  const alert = payload['alert'];
-  if (!alert) return [];
-  const object = known(alert);
-  return [{ kind, current: object, known: object }];
+async function alertObject(kind: Kind, route: string, payload: Payload, read: Reader, known: (object: unknown) => GithubObject): Promise<LiveObject[]> {
+  const alert = payload['alert'] as { number?: number } | undefined;
+  if (typeof alert?.number !== 'number' || !payload['repository']) return [];
+  const current = await read(route, { alert_number: alert.number });
+  return [{ kind, current: current ? known(current) : null, known: known(alert) }];
 }
 
 type Reader = (route: string, params: Record<string, unknown>) => Promise<GithubObject | null>;

@@ -47,7 +47,8 @@ const LABELS = [
 const OTHER_BRANCHES = ['develop', 'release/1.x', 'feature/login', 'fix/typo'];
 const SEVERITIES: Severity[] = ['low', 'medium', 'high', 'critical'];
 const PACKAGES = { npm: ['lodash', 'axios', 'minimist'], pip: ['requests', 'django'], maven: ['log4j-core'], go: ['golang.org/x/net'] };
-const MANIFESTS = { npm: 'package-lock.json', pip: 'requirements.txt', maven: 'pom.xml', go: 'go.mod' };
+/** The manifest a Dependabot alert of each ecosystem points at. */
+export const MANIFESTS = { npm: 'package-lock.json', pip: 'requirements.txt', maven: 'pom.xml', go: 'go.mod' } as const;
 
 /** Ids of things inside a repository: unique per kind, independent of generation order. */
 function childId(kind: number, repo: RepoRecord, k: number): number {

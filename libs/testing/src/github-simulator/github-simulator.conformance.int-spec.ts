@@ -124,6 +124,9 @@ const CASES: Case[] = [
   { route: 'GET /repos/{owner}/{repo}/dependabot/alerts', path: (f) => `/repos/${full(f.repo((d) => d.dependabotAlerts.length > 0))}/dependabot/alerts` },
   { route: 'GET /repos/{owner}/{repo}/code-scanning/alerts', path: (f) => `/repos/${full(f.repo((d) => d.codeScanningAlerts.length > 0))}/code-scanning/alerts` },
   { route: 'GET /repos/{owner}/{repo}/secret-scanning/alerts', path: (f) => `/repos/${full(f.repo((d) => d.secretScanningAlerts.length > 0))}/secret-scanning/alerts` },
+  { route: 'GET /repos/{owner}/{repo}/dependabot/alerts/{number}', path: (f) => { const repo = f.repo((d) => d.dependabotAlerts.length > 0); return `/repos/${full(repo)}/dependabot/alerts/${f.data(repo).dependabotAlerts[0].number}`; }, spec: '/repos/{owner}/{repo}/dependabot/alerts/{alert_number}' },
+  { route: 'GET /repos/{owner}/{repo}/code-scanning/alerts/{number}', path: (f) => { const repo = f.repo((d) => d.codeScanningAlerts.length > 0); return `/repos/${full(repo)}/code-scanning/alerts/${f.data(repo).codeScanningAlerts[0].number}`; }, spec: '/repos/{owner}/{repo}/code-scanning/alerts/{alert_number}' },
+  { route: 'GET /repos/{owner}/{repo}/secret-scanning/alerts/{number}', path: (f) => { const repo = f.repo((d) => d.secretScanningAlerts.length > 0); return `/repos/${full(repo)}/secret-scanning/alerts/${f.data(repo).secretScanningAlerts[0].number}?hide_secret=true`; }, spec: '/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}' },
 ];
 
 /**

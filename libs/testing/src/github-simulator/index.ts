@@ -1,4 +1,6 @@
 export { GithubSimulator, MUTATION_NAMES } from './simulator';
+/** The site admin: every organization's first member and every generated repository's admin collaborator. */
+export { ADMIN_LOGIN as SIMULATOR_ADMIN_LOGIN } from './generator';
 export type { MutationName } from './simulator';
 export type { DeliveryRecord, WebhookTarget } from './webhooks/deliverer';
 export type { PushResult } from './mutations';

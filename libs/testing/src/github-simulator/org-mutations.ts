@@ -1,10 +1,11 @@
 import { ADMIN_LOGIN, isoSeconds } from './generator';
 import { MutationDeps, requireRepo } from './mutations';
-import { OrgRecord, RepoData, RepoRecord, TeamRecord, UserRecord } from './state';
+import { roleNameOf } from './render';
+import { CollaboratorRecord, OrgRecord, RepoData, RepoPermission, RepoRecord, TeamRecord, UserRecord } from './state';
 import { JsonObject } from './templates';
 import { newSha } from './webhooks/payloads';
 
-/** Repository lifecycle, members and teams, each sending the webhooks GitHub sends for it. */
+/** Repository lifecycle, collaborators, members and teams, each sending the webhooks GitHub sends for it. */
 export class OrgMutations {
   constructor(private readonly deps: MutationDeps) {}
 
@@ -83,6 +84,42 @@ export class OrgMutations {
     return repo;
   }
 
+  /**
+   * Gives `login` (created when unknown) access of its own to a repository, replacing access through a team: a
+   * `direct` collaborator when an organization member, else an `outside` one who accepted the invitation at once.
+   * Sends `member` added.
+   */
+  addCollaborator(owner: string, name: string, login: string, options: { permission?: RepoPermission } = {}): CollaboratorRecord {
+    const repo = requireRepo(this.deps.state, owner, name);
+    const user = ensureUser(this.deps, login);
+    const existing = repo.collaborators.find((candidate) => candidate.login === user.login);
+    if (existing && existing.affiliation !== 'team') throw new Error(`${user.login} is already a collaborator of ${repo.fullName}`);
+    const member = this.deps.state.organization(repo.ownerLogin)?.memberLogins.includes(user.login) ?? false;
+    const collaborator: CollaboratorRecord = { login: user.login, permission: options.permission ?? 'push', affiliation: member ? 'direct' : 'outside' };
+    repo.collaborators = [...repo.collaborators.filter((candidate) => candidate !== existing), collaborator];
+    this.memberEvent(repo, user.login, 'added', { permission: { to: roleNameOf(collaborator.permission) } });
+    return collaborator;
+  }
+
+  /** Changes a direct or outside collaborator's permission: `member` edited, with the old and new role. */
+  editCollaborator(owner: string, name: string, login: string, changes: { permission: RepoPermission }): CollaboratorRecord {
+    const repo = requireRepo(this.deps.state, owner, name);
+    const collaborator = this.ownCollaborator(repo, login);
+    const from = roleNameOf(collaborator.permission);
+    collaborator.permission = changes.permission;
+    this.memberEvent(repo, collaborator.login, 'edited', { old_permission: { from }, permission: { from, to: roleNameOf(collaborator.permission) } });
+    return collaborator;
+  }
+
+  /** Takes a direct or outside collaborator's access away: `member` removed. */
+  removeCollaborator(owner: string, name: string, login: string): CollaboratorRecord {
+    const repo = requireRepo(this.deps.state, owner, name);
+    const collaborator = this.ownCollaborator(repo, login);
+    repo.collaborators = repo.collaborators.filter((candidate) => candidate !== collaborator);
+    this.memberEvent(repo, collaborator.login, 'removed');
+    return collaborator;
+  }
+
   /** Adds an organization member (the user is created when unknown), and to `teams` (`membership` added). */
   addMember(orgLogin: string, login: string, options: { teams?: string[] } = {}): UserRecord {
     const org = this.org(orgLogin);
@@ -141,6 +178,12 @@ export class OrgMutations {
     return team;
   }
 
+  private ownCollaborator(repo: RepoRecord, login: string): CollaboratorRecord {
+    const collaborator = repo.collaborators.find((candidate) => candidate.login.toLowerCase() === login.toLowerCase() && candidate.affiliation !== 'team');
+    if (!collaborator) throw new Error(`${login} is not a direct or outside collaborator of ${repo.fullName}`);
+    return collaborator;
+  }
+
   private setArchived(owner: string, name: string, archived: boolean): RepoRecord {
     const repo = requireRepo(this.deps.state, owner, name);
     repo.archived = archived;
@@ -151,6 +194,10 @@ export class OrgMutations {
 
   private repoEvent(repo: RepoRecord, action: string, extra: JsonObject = {}): void {
     this.deps.events.repo('repository', repo, ADMIN_LOGIN, () => ({ action, ...extra }));
+  }
+
+  private memberEvent(repo: RepoRecord, login: string, action: 'added' | 'edited' | 'removed', changes?: JsonObject): void {
+    this.deps.events.repo('member', repo, ADMIN_LOGIN, (render) => ({ action, member: render.account(login), ...(changes ? { changes } : {}) }));
   }
 
   private membershipEvent(org: OrgRecord, team: TeamRecord, login: string, action: 'added' | 'removed'): void {

@@ -51,6 +51,11 @@ const DEFAULT_LABEL_DESCRIPTIONS: Record<string, string> = {
 
 const PERMISSION_ORDER: RepoPermission[] = ['pull', 'triage', 'push', 'maintain', 'admin'];
 
+/** The role GitHub names a repository permission by (`role_name`, `member` webhooks): `pull` is read, `push` write. */
+export function roleNameOf(permission: RepoPermission): string {
+  return permission === 'pull' ? 'read' : permission === 'push' ? 'write' : permission;
+}
+
 export function permissionsObject(permission: RepoPermission): Record<string, boolean> {
   const rank = PERMISSION_ORDER.indexOf(permission);
   return { admin: rank >= 4, maintain: rank >= 3, push: rank >= 2, triage: rank >= 1, pull: true };
@@ -536,7 +541,7 @@ export class Renderer {
   }
 
   collaborator(collaborator: CollaboratorRecord): JsonObject {
-    return { ...this.account(collaborator.login), permissions: permissionsObject(collaborator.permission), role_name: collaborator.permission === 'pull' ? 'read' : collaborator.permission === 'push' ? 'write' : collaborator.permission };
+    return { ...this.account(collaborator.login), permissions: permissionsObject(collaborator.permission), role_name: roleNameOf(collaborator.permission) };
   }
 
   installation(installation: InstallationRecord, appId: number): JsonObject {
@@ -551,7 +556,7 @@ export class Renderer {
       target_id: org?.id ?? 0,
       target_type: 'Organization',
       permissions: { ...installation.permissions },
-      events: ['push', 'pull_request', 'issues', 'release', 'repository', 'workflow_run', 'deployment', 'deployment_status', 'team', 'member', 'organization'],
+      events: ['push', 'pull_request', 'issues', 'release', 'repository', 'create', 'delete', 'workflow_run', 'deployment', 'deployment_status', 'dependabot_alert', 'code_scanning_alert', 'secret_scanning_alert', 'team', 'membership', 'member', 'organization'],
       created_at: installation.createdAt,
       updated_at: installation.createdAt,
       single_file_name: null,
@@ -610,6 +615,19 @@ export class Renderer {
       tool: { name: 'CodeQL', guid: null, version: '2.19.0' },
       most_recent_instance: { ref: `refs/heads/${repo.defaultBranch}`, analysis_key: '.github/workflows/codeql.yml:analyze', environment: '{}', category: '.github/workflows/codeql.yml:analyze', state: alert.state, commit_sha: this.state.repoData(repo).branches[0]?.sha ?? '', message: { text: alert.ruleDescription }, location: { path: alert.path, start_line: 10, end_line: 10, start_column: 1, end_column: 20 }, classifications: [] },
     });
+  }
+
+  /** A code scanning alert as `code_scanning_alert` webhooks carry it: the rule has no `security_severity_level`. */
+  codeScanningAlertEvent(repo: RepoRecord, alert: CodeScanningAlertRecord): JsonObject {
+    const rendered = this.codeScanningAlert(repo, alert);
+    const { security_severity_level: _level, ...rule } = rendered.rule as JsonObject;
+    return { ...rendered, rule };
+  }
+
+  /** A secret scanning alert as `secret_scanning_alert` webhooks carry it: neither `state` nor the secret. */
+  secretScanningAlertEvent(repo: RepoRecord, alert: SecretScanningAlertRecord): JsonObject {
+    const { state: _state, ...rest } = this.secretScanningAlert(repo, alert, true);
+    return rest;
   }
 
   secretScanningAlert(repo: RepoRecord, alert: SecretScanningAlertRecord, hideSecret: boolean): JsonObject {

@@ -9,6 +9,8 @@ import { resolveOptions, ResolvedOptions, SimulatorOptions } from './options';
 import { rateLimitHeaders, RateLimiter, RateLimitStatus } from './rate-limit';
 import { Renderer } from './render';
 import { Router } from './router';
+import { AlertMutations } from './alert-mutations';
+import { DeploymentMutations } from './deployment-mutations';
 import { ContentMutations } from './mutations';
 import { ensureUser, OrgMutations } from './org-mutations';
 import { PermissionLevel, RunConclusion, SimulatorState } from './state';
@@ -41,7 +43,10 @@ const MUTATION_PREFIX = '/_simulator/mutations/';
 export const MUTATION_NAMES = [
   'openPullRequest', 'editPullRequest', 'closePullRequest', 'mergePullRequest', 'push', 'createBranch', 'deleteBranch', 'createTag',
   'createRelease', 'deleteRelease', 'openIssue', 'closeIssue', 'labelIssue', 'deleteIssue', 'createRepository', 'archiveRepository',
-  'unarchiveRepository', 'renameRepository', 'deleteRepository', 'addMember', 'removeMember', 'createTeam', 'deleteTeam', 'setWorkflowOutcome',
+  'unarchiveRepository', 'renameRepository', 'deleteRepository', 'addCollaborator', 'editCollaborator', 'removeCollaborator', 'addMember', 'removeMember',
+  'createTeam', 'deleteTeam', 'setWorkflowOutcome', 'createDeployment', 'createDeploymentStatus', 'createDependabotAlert', 'dismissDependabotAlert',
+  'fixDependabotAlert', 'reopenDependabotAlert', 'createCodeScanningAlert', 'closeCodeScanningAlert', 'fixCodeScanningAlert', 'reopenCodeScanningAlert',
+  'createSecretScanningAlert', 'resolveSecretScanningAlert', 'reopenSecretScanningAlert',
 ] as const;
 export type MutationName = (typeof MUTATION_NAMES)[number];
 const JWT_ERROR = 'A JSON web token could not be decoded';
@@ -76,6 +81,8 @@ export class GithubSimulator {
   private readonly runner: WorkflowRunner;
   private readonly content: ContentMutations;
   private readonly orgs: OrgMutations;
+  private readonly deploymentChanges: DeploymentMutations;
+  private readonly alerts: AlertMutations;
 
   private constructor(
     private readonly server: Server,
@@ -97,6 +104,8 @@ export class GithubSimulator {
     const deps = { state, clock, events: this.events };
     this.content = new ContentMutations(deps);
     this.orgs = new OrgMutations(deps);
+    this.deploymentChanges = new DeploymentMutations(deps);
+    this.alerts = new AlertMutations(deps);
   }
 
   static async start(options: SimulatorOptions & { port?: number } = {}): Promise<GithubSimulator> {
@@ -272,6 +281,70 @@ export class GithubSimulator {
 
   deleteTeam(...args: Parameters<OrgMutations['deleteTeam']>): ReturnType<OrgMutations['deleteTeam']> {
     return this.orgs.deleteTeam(...args);
+  }
+
+  addCollaborator(...args: Parameters<OrgMutations['addCollaborator']>): ReturnType<OrgMutations['addCollaborator']> {
+    return this.orgs.addCollaborator(...args);
+  }
+
+  editCollaborator(...args: Parameters<OrgMutations['editCollaborator']>): ReturnType<OrgMutations['editCollaborator']> {
+    return this.orgs.editCollaborator(...args);
+  }
+
+  removeCollaborator(...args: Parameters<OrgMutations['removeCollaborator']>): ReturnType<OrgMutations['removeCollaborator']> {
+    return this.orgs.removeCollaborator(...args);
+  }
+
+  createDeployment(...args: Parameters<DeploymentMutations['createDeployment']>): ReturnType<DeploymentMutations['createDeployment']> {
+    return this.deploymentChanges.createDeployment(...args);
+  }
+
+  createDeploymentStatus(...args: Parameters<DeploymentMutations['createDeploymentStatus']>): ReturnType<DeploymentMutations['createDeploymentStatus']> {
+    return this.deploymentChanges.createDeploymentStatus(...args);
+  }
+
+  createDependabotAlert(...args: Parameters<AlertMutations['createDependabotAlert']>): ReturnType<AlertMutations['createDependabotAlert']> {
+    return this.alerts.createDependabotAlert(...args);
+  }
+
+  dismissDependabotAlert(...args: Parameters<AlertMutations['dismissDependabotAlert']>): ReturnType<AlertMutations['dismissDependabotAlert']> {
+    return this.alerts.dismissDependabotAlert(...args);
+  }
+
+  fixDependabotAlert(...args: Parameters<AlertMutations['fixDependabotAlert']>): ReturnType<AlertMutations['fixDependabotAlert']> {
+    return this.alerts.fixDependabotAlert(...args);
+  }
+
+  reopenDependabotAlert(...args: Parameters<AlertMutations['reopenDependabotAlert']>): ReturnType<AlertMutations['reopenDependabotAlert']> {
+    return this.alerts.reopenDependabotAlert(...args);
+  }
+
+  createCodeScanningAlert(...args: Parameters<AlertMutations['createCodeScanningAlert']>): ReturnType<AlertMutations['createCodeScanningAlert']> {
+    return this.alerts.createCodeScanningAlert(...args);
+  }
+
+  closeCodeScanningAlert(...args: Parameters<AlertMutations['closeCodeScanningAlert']>): ReturnType<AlertMutations['closeCodeScanningAlert']> {
+    return this.alerts.closeCodeScanningAlert(...args);
+  }
+
+  fixCodeScanningAlert(...args: Parameters<AlertMutations['fixCodeScanningAlert']>): ReturnType<AlertMutations['fixCodeScanningAlert']> {
+    return this.alerts.fixCodeScanningAlert(...args);
+  }
+
+  reopenCodeScanningAlert(...args: Parameters<AlertMutations['reopenCodeScanningAlert']>): ReturnType<AlertMutations['reopenCodeScanningAlert']> {
+    return this.alerts.reopenCodeScanningAlert(...args);
+  }
+
+  createSecretScanningAlert(...args: Parameters<AlertMutations['createSecretScanningAlert']>): ReturnType<AlertMutations['createSecretScanningAlert']> {
+    return this.alerts.createSecretScanningAlert(...args);
+  }
+
+  resolveSecretScanningAlert(...args: Parameters<AlertMutations['resolveSecretScanningAlert']>): ReturnType<AlertMutations['resolveSecretScanningAlert']> {
+    return this.alerts.resolveSecretScanningAlert(...args);
+  }
+
+  reopenSecretScanningAlert(...args: Parameters<AlertMutations['reopenSecretScanningAlert']>): ReturnType<AlertMutations['reopenSecretScanningAlert']> {
+    return this.alerts.reopenSecretScanningAlert(...args);
   }
 
   /** Runs a mutation by name with untyped arguments (the HTTP form); throws on an unknown name or bad arguments. */

@@ -1,9 +1,17 @@
-import { csv, errorResult, notFound, RouteDefinition, visibleRepo } from '../context';
+import { csv, errorResult, json, notFound, RouteContext, RouteDefinition, visibleRepo } from '../context';
+import { RepoRecord } from '../state';
 import { paginate } from '../pagination';
 import { directionOf, sortedBy } from './sorting';
 
 function oneOf(values: string[] | undefined, value: string): boolean {
   return values === undefined || values.includes(value);
+}
+
+/** The alert `alerts` holds under the `number` param, in a repository the caller may see. */
+function oneAlert<T extends { number: number }>(ctx: RouteContext, alerts: (repo: RepoRecord) => T[]): { repo: RepoRecord; alert: T } | undefined {
+  const repo = visibleRepo(ctx);
+  const alert = repo && alerts(repo).find((candidate) => String(candidate.number) === ctx.params.number);
+  return repo && alert ? { repo, alert } : undefined;
 }
 
 export const alertRoutes: RouteDefinition[] = [
@@ -59,6 +67,33 @@ export const alertRoutes: RouteDefinition[] = [
         (alert) => oneOf(states, alert.state) && oneOf(secretTypes, alert.secretType) && (resolutions === undefined || (alert.resolution !== null && resolutions.includes(alert.resolution))),
       );
       return paginate(ctx, alerts, (alert) => ctx.render.secretScanningAlert(repo, alert, hideSecret));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/repos/{owner}/{repo}/dependabot/alerts/{number}',
+    auth: 'token',
+    handler: (ctx) => {
+      const found = oneAlert(ctx, (repo) => ctx.state.repoData(repo).dependabotAlerts);
+      return found ? json(ctx.render.dependabotAlert(found.repo, found.alert)) : notFound();
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/repos/{owner}/{repo}/code-scanning/alerts/{number}',
+    auth: 'token',
+    handler: (ctx) => {
+      const found = oneAlert(ctx, (repo) => ctx.state.repoData(repo).codeScanningAlerts);
+      return found ? json(ctx.render.codeScanningAlert(found.repo, found.alert)) : notFound();
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/repos/{owner}/{repo}/secret-scanning/alerts/{number}',
+    auth: 'token',
+    handler: (ctx) => {
+      const found = oneAlert(ctx, (repo) => ctx.state.repoData(repo).secretScanningAlerts);
+      return found ? json(ctx.render.secretScanningAlert(found.repo, found.alert, ctx.query.get('hide_secret') === 'true')) : notFound();
     },
   },
 ];
