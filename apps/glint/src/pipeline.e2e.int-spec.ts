@@ -8,7 +8,7 @@ import { startMapper } from '@glint/mapper';
 import { startPublisher } from '@glint/publisher';
 import type { RunningService } from '@glint/runtime';
 import { createTemporaryDatabase, freePort, GithubSimulator, PrivateRedisServer, sendWebhook, TemporaryDatabase, testConfig, waitFor } from '@glint/testing';
-import { Queue } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createStormBlueprints, STORM_BLUEPRINTS, stormMappingYaml } from './e2e/storm-mapping';
 import { STORM_CHANGES, StormMutations } from './e2e/storm-mutations';
@@ -187,6 +187,20 @@ describe('GitHub to the catalog, end to end', () => {
 
   const ALL_BLUEPRINTS = ['githubOrganization', 'githubRepository', 'githubPullRequest', ...STORM_BLUEPRINTS.map((blueprint) => blueprint.identifier)];
 
+  /** A job of an event partition that the process `child` is handling right now (BullMQ records the worker's `host:pid`). */
+  async function activeJobOf(child: ChildProcess): Promise<Job | undefined> {
+    for (let partition = 0; partition < config.events.partitions; partition += 1) {
+      const queue = new Queue(`events-p${partition}`, { connection: inspector, prefix: 'glint' });
+      try {
+        const held = (await queue.getActive()).find((job) => job.processedBy?.endsWith(`:${child.pid}`));
+        if (held) return held;
+      } finally {
+        await queue.close();
+      }
+    }
+    return undefined;
+  }
+
   /** Every entity of every blueprint the mapping writes, as `blueprint/identifier` → its title, properties and relations. */
   async function catalogSnapshot(): Promise<Map<string, string>> {
     const snapshot = new Map<string, string>();
@@ -225,6 +239,7 @@ describe('GitHub to the catalog, end to end', () => {
   it('follows a storm of every kind of live change, with redeliveries, a mapper restart and a mapper killed outright, to what a fresh resync finds', async () => {
     const steps = 2_200;
     const redeliveredMidStorm: string[] = [];
+    let killedMidJob!: Job;
     for (let step = 1; step <= steps; step += 1) {
       await storm.apply(step);
       if (step % 25 === 0) {
@@ -242,8 +257,9 @@ describe('GitHub to the catalog, end to end', () => {
         running['mapper'] = await startMapper(config, { resyncAtStart: false });
       }
       if (step === Math.round((2 * steps) / 3)) {
-        // The other mapper dies mid-job: its partitions stay locked until BullMQ finds the jobs stalled and hands them on.
+        // The other mapper dies mid-job: its partition stays locked until BullMQ finds the job stalled and hands it on.
         expect(killableMapper.exitCode).toBeNull();
+        killedMidJob = await waitFor('the mapper in its own process to be working on an event', () => activeJobOf(killableMapper), 60_000);
         killableMapper.kill('SIGKILL');
       }
       if (step % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -252,6 +268,12 @@ describe('GitHub to the catalog, end to end', () => {
 
     expect([...storm.counts().values()].every((count) => count > 0) && storm.counts().size).toBe(STORM_CHANGES.length);
     expect(killableMapper.signalCode).toBe('SIGKILL');
+    // The event it was handling when it died was taken up again by the mapper left, and finished.
+    const partitionQueue = new Queue(killedMidJob.queueName, { connection: inspector, prefix: 'glint' });
+    const retaken = await Job.fromId(partitionQueue, killedMidJob.id ?? '');
+    await partitionQueue.close();
+    expect(retaken?.finishedOn).toBeDefined();
+    expect(retaken?.processedBy).not.toBe(killedMidJob.processedBy);
     expect(killableMapperLog).not.toMatch(/"level":(50|60)/);
     expect(await catalogMatches(expectedFromSimulator())).toEqual([]);
     expect(await metric(running['gateway'] as RunningService, /^glint_webhooks_duplicates_total/)).toBeGreaterThanOrEqual(redeliveredMidStorm.length);

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -6,6 +7,9 @@ import { DeadLetteredEvent, QueuedWebhookEvent, WebhookEvent } from './event-job
 import { DEFAULT_QUEUE_PREFIX, eventKeys, EventQueueOptions } from './event-queue-options';
 import { partitionQueueName, QueueName } from './queue-name';
 import { Semaphore } from './semaphore';
+
+/** Recorded on each job it takes (`processedBy`), so the dashboard and tests can tell which process holds a partition. */
+const WORKER_NAME = `${hostname()}:${process.pid}`;
 
 /** Thrown by a handler for an event that can never succeed (malformed, unsupported): dead-lettered at once. */
 export class NonRetryableEventError extends Error {
@@ -81,8 +85,10 @@ export class PartitionedEventConsumer {
         prefix: this.prefix,
         concurrency: 1,
         autorun: false,
+        name: WORKER_NAME,
       });
       worker.on('error', () => undefined); // connection errors: ioredis reconnects and the worker resumes
+      worker.on('stalled', (jobId) => this.logger.warn(`${name}: job ${jobId} lost its worker mid-attempt (a process stopped without handing it back); it runs again`));
       this.workers.push(worker);
       void worker.run();
     }
