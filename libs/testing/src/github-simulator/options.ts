@@ -17,6 +17,8 @@ export interface SimulatorOptions {
   dataAnchor?: Date;
   /** The App's webhook: every event is POSTed here (also `configureWebhook()` at run time). */
   webhook?: { url: string; secret: string };
+  /** How many webhook delivery attempts the delivery log keeps, the newest (default: every one). */
+  deliveryLogLimit?: number;
   /** How long a webhook delivery may take before it is logged as failed (GitHub: 10 s). */
   webhookTimeoutMs?: number;
   /** How long a dispatched workflow run stays in each of `queued` and `in_progress`. */
@@ -41,6 +43,7 @@ export function resolveOptions(options: SimulatorOptions, nowMs: number): Resolv
     appId: options.appId ?? 1,
     dataAnchorMs: options.dataAnchor?.getTime() ?? Math.floor(nowMs / DAY_MS) * DAY_MS,
     webhook: options.webhook,
+    deliveryLogLimit: options.deliveryLogLimit ?? Infinity,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
     runStepMs: options.runStepMs ?? 200,
     supportsReturnRunDetails: options.supportsReturnRunDetails ?? true,

@@ -116,6 +116,27 @@ describe('GithubSimulator webhooks', () => {
     expect(hook.signatureValid).toBe(true);
   });
 
+  it('keeps only the newest deliveryLogLimit attempts, and tells each listener of every attempt with when its POST started', async () => {
+    const limited = await GithubSimulator.start({ seed: 2, reposPerOrg: 2, webhook: { url: receiver.url, secret: receiver.secret }, deliveryLogLimit: 3 });
+    try {
+      const heard: Array<{ id: number; title: unknown; startedAtMs: number }> = [];
+      const unsubscribe = limited.onDelivery((record) => heard.push({ id: record.id, title: (record.request.payload['issue'] as Item | undefined)?.['title'], startedAtMs: record.startedAtMs }));
+      const before = Date.now();
+      for (let i = 0; i < 5; i++) limited.openIssue('acme', repoName(), { title: `Issue ${i}` });
+      await limited.waitForDeliveries(5);
+      unsubscribe();
+      limited.openIssue('acme', repoName(), { title: 'Unheard' });
+      await limited.waitForDeliveries(6);
+
+      expect(limited.deliveries().map((delivery) => delivery.id)).toEqual([4, 5, 6]);
+      expect(heard.map((entry) => entry.title)).toEqual(['Issue 0', 'Issue 1', 'Issue 2', 'Issue 3', 'Issue 4']);
+      expect(heard.every((entry, index) => entry.startedAtMs >= before && entry.startedAtMs <= Date.now() && (index === 0 || entry.startedAtMs >= heard[index - 1].startedAtMs))).toBe(true);
+    } finally {
+      await limited.webhooksIdle();
+      await limited.close();
+    }
+  });
+
   describe('organization webhooks', () => {
     let orgReceiver: WebhookReceiver;
     let pat: string;

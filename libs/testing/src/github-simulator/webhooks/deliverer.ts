@@ -17,6 +17,8 @@ export interface DeliveryRecord {
   id: number;
   guid: string;
   deliveredAt: string;
+  /** When the POST started, in milliseconds since the epoch on the machine's clock (not the simulated one), for latency measurements. */
+  startedAtMs: number;
   redelivery: boolean;
   /** Seconds. */
   duration: number;
@@ -68,6 +70,7 @@ const MAX_RESPONSE_CHARS = 64 * 1024;
 export class WebhookDeliverer {
   private appHook: WebhookTarget | undefined;
   private readonly log: DeliveryRecord[] = [];
+  private readonly listeners = new Set<(record: DeliveryRecord) => void>();
   private readonly queues = new Map<number, Promise<void>>();
   private pending = 0;
   private deliverySequence = 0;
@@ -79,6 +82,8 @@ export class WebhookDeliverer {
     readonly appId: number,
     private readonly timeoutMs: number,
     appHook?: WebhookTarget,
+    /** How many attempts the log keeps (the newest), so a long run at a high rate does not hold every payload. */
+    private readonly logLimit = Infinity,
   ) {
     this.appHook = appHook;
   }
@@ -96,9 +101,15 @@ export class WebhookDeliverer {
     return this.appHook;
   }
 
-  /** Every delivery attempt so far, oldest first. */
+  /** Every delivery attempt so far (the newest `logLimit` of them), oldest first. */
   deliveries(): DeliveryRecord[] {
     return [...this.log];
+  }
+
+  /** Calls `listener` with each delivery attempt once it has its answer (or failed); returns the unsubscribe function. */
+  onDelivery(listener: (record: DeliveryRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   delivery(id: number): DeliveryRecord | undefined {
@@ -181,9 +192,9 @@ export class WebhookDeliverer {
   /** Resolves once at least `count` deliveries are logged (rejects after `timeoutMs`). */
   async waitForDeliveries(count: number, timeoutMs = 10_000): Promise<DeliveryRecord[]> {
     const deadline = Date.now() + timeoutMs;
-    while (this.log.length < count) {
+    while (this.deliverySequence < count) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`waitForDeliveries: ${this.log.length} of ${count} deliveries after ${timeoutMs} ms`);
+      if (remaining <= 0) throw new Error(`waitForDeliveries: ${this.deliverySequence} of ${count} deliveries after ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, remaining);
         this.waiters.push(() => {
@@ -228,14 +239,16 @@ export class WebhookDeliverer {
       headers['X-Hub-Signature-256'] = signWebhook(body, attempt.secret);
     }
     const startedAt = this.clock.now();
+    const startedAtMs = performance.timeOrigin + performance.now();
     const started = process.hrtime.bigint();
     const outcome = await post(attempt.url, headers, body, this.timeoutMs);
     const duration = Number(process.hrtime.bigint() - started) / 1e9;
     this.deliverySequence += 1;
-    this.log.push({
+    const record: DeliveryRecord = {
       id: this.deliverySequence,
       guid: attempt.guid,
       deliveredAt: isoSeconds(startedAt),
+      startedAtMs,
       redelivery: attempt.redelivery,
       duration: Math.round(duration * 1000) / 1000,
       status: outcome.status,
@@ -249,7 +262,10 @@ export class WebhookDeliverer {
       url: attempt.url,
       request: { headers, payload: attempt.payload },
       response: { headers: outcome.headers, payload: outcome.payload },
-    });
+    };
+    this.log.push(record);
+    if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
+    for (const listener of this.listeners) listener(record);
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
