@@ -91,7 +91,7 @@ export class GithubSimulator {
     this.appId = options.appId;
     this.state = state;
     this.limiter = new RateLimiter(clock, options.rateLimit.limit, options.rateLimit.windowSeconds);
-    this.webhooks = new WebhookDeliverer(state, clock, options.appId, options.webhookTimeoutMs, options.webhook, options.deliveryLogLimit);
+    this.webhooks = new WebhookDeliverer(state, clock, options.appId, options.webhookTimeoutMs, options.webhook, options.deliveryLogLimit, options.webhookConcurrency);
     this.events = new EventSender(state, this.webhooks, () => new Renderer(this.apiUrl, this.url, this.state));
     this.runner = new WorkflowRunner(state, clock, this.events, options.runStepMs);
     const deps = { state, clock, events: this.events };

@@ -1,6 +1,8 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { AddressInfo } from 'node:net';
 import { GithubSimulator } from './index';
+import { resolveOptions } from './options';
 import { appJwt, call, Item } from './test-helpers.spec-helper';
 import { WebhookReceiver } from './webhooks/receiver';
 
@@ -134,6 +136,44 @@ describe('GithubSimulator webhooks', () => {
     } finally {
       await limited.webhooksIdle();
       await limited.close();
+    }
+  });
+
+  it('keeps up to webhookConcurrency deliveries to one hook in flight, never more, and is idle once all are answered', async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let released = false;
+    const held: Array<() => void> = [];
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        const answer = () => {
+          inFlight -= 1;
+          res.writeHead(202).end();
+        };
+        if (released) return answer();
+        held.push(answer);
+        if (inFlight === 3) {
+          released = true;
+          for (const release of held.splice(0)) release();
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const parallel = await GithubSimulator.start({ seed: 2, reposPerOrg: 2, webhook: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, secret: 's' }, webhookConcurrency: 3 });
+    try {
+      for (let i = 0; i < 7; i++) parallel.openIssue('acme', repoName(), { title: `Issue ${i}` });
+      await parallel.webhooksIdle();
+
+      expect(mostInFlight).toBe(3);
+      expect(parallel.deliveries().map((delivery) => delivery.statusCode)).toEqual(Array(7).fill(202));
+      expect(() => resolveOptions({ webhookConcurrency: 0 }, 0)).toThrow('webhookConcurrency must be a whole number of at least 1, got 0');
+    } finally {
+      await parallel.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

@@ -65,14 +65,17 @@ const MAX_RESPONSE_CHARS = 64 * 1024;
 
 /**
  * Sends webhooks like GitHub: one POST per delivery, signed with the hook's secret, never retried, every attempt
- * logged (`deliveries()`). Deliveries to one hook go out one at a time, in the order the events happened.
+ * logged (`deliveries()`). Deliveries to one hook go out in the order the events happened, `concurrency` at a time
+ * (one by default, so they also arrive in that order).
  */
 export class WebhookDeliverer {
   private appHook: WebhookTarget | undefined;
   private readonly log: DeliveryRecord[] = [];
   private readonly listeners = new Set<(record: DeliveryRecord) => void>();
-  private readonly queues = new Map<number, Promise<void>>();
+  /** Per hook: the attempts not started yet, oldest first, and how many are in flight. */
+  private readonly lanes = new Map<number, { waiting: Attempt[]; inFlight: number }>();
   private pending = 0;
+  private idleWaiters: Array<() => void> = [];
   private deliverySequence = 0;
   private waiters: Array<() => void> = [];
 
@@ -84,6 +87,8 @@ export class WebhookDeliverer {
     appHook?: WebhookTarget,
     /** How many attempts the log keeps (the newest), so a long run at a high rate does not hold every payload. */
     private readonly logLimit = Infinity,
+    /** How many deliveries to one hook may be in flight at once. */
+    private readonly concurrency = 1,
   ) {
     this.appHook = appHook;
   }
@@ -208,17 +213,37 @@ export class WebhookDeliverer {
 
   /** Resolves when no delivery is in flight. */
   async idle(): Promise<void> {
-    while (this.pending > 0) await Promise.all([...this.queues.values()]);
+    if (this.pending === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   private enqueue(attempt: Attempt): void {
     this.pending += 1;
-    const previous = this.queues.get(attempt.hookId) ?? Promise.resolve();
-    const next = previous.then(() => this.attempt(attempt)).finally(() => {
-      this.pending -= 1;
-      if (this.queues.get(attempt.hookId) === next) this.queues.delete(attempt.hookId);
-    });
-    this.queues.set(attempt.hookId, next);
+    let lane = this.lanes.get(attempt.hookId);
+    if (!lane) {
+      lane = { waiting: [], inFlight: 0 };
+      this.lanes.set(attempt.hookId, lane);
+    }
+    lane.waiting.push(attempt);
+    this.startNext(attempt.hookId, lane);
+  }
+
+  private startNext(hookId: number, lane: { waiting: Attempt[]; inFlight: number }): void {
+    while (lane.inFlight < this.concurrency && lane.waiting.length > 0) {
+      const next = lane.waiting.shift() as Attempt;
+      lane.inFlight += 1;
+      void this.attempt(next).finally(() => {
+        lane.inFlight -= 1;
+        this.pending -= 1;
+        if (lane.inFlight === 0 && lane.waiting.length === 0) this.lanes.delete(hookId);
+        else this.startNext(hookId, lane);
+        if (this.pending === 0) {
+          const waiters = this.idleWaiters;
+          this.idleWaiters = [];
+          for (const wake of waiters) wake();
+        }
+      });
+    }
   }
 
   private async attempt(attempt: Attempt): Promise<void> {
