@@ -25,7 +25,7 @@ env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/glint';
 
 const demo = !env.APP_ID && !env.GITHUB_TOKEN && env.GLINT_SIMULATOR !== 'off' ? await startSimulator(env) : undefined;
 
-const child = spawn(process.execPath, ['--max-semi-space-size=64', '--enable-source-maps', 'dist/glint', ...(process.argv.slice(2).length ? process.argv.slice(2) : ['all'])], {
+const child = spawn(process.execPath, ['--max-semi-space-size=16', '--enable-source-maps', 'dist/glint', ...(process.argv.slice(2).length ? process.argv.slice(2) : ['all'])], {
   cwd: root,
   env,
   stdio: 'inherit',

@@ -29,7 +29,7 @@ const RATE = Number(args.rate ?? 1_000);
 const SECONDS = Number(args.seconds ?? 10);
 const RUNS = Number(args.runs ?? 3);
 /** The flags the image's ENTRYPOINT gives node. */
-const GLINT_NODE_FLAGS = ['--max-semi-space-size=64', '--enable-source-maps'];
+const GLINT_NODE_FLAGS = ['--max-semi-space-size=16', '--enable-source-maps'];
 const SECRET = 'bench-secret';
 const PAYLOAD_BYTES = 10 * 1024;
 

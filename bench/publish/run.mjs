@@ -27,7 +27,7 @@ const { PublishProducer } = require('@glint/queue');
 const { Redis } = require('ioredis');
 
 function startService(name, env) {
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', join(root, 'dist/glint'), name], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=16', join(root, 'dist/glint'), name], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

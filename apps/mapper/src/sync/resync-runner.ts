@@ -8,6 +8,7 @@ import { EntityMapping, publishSettingsOf } from '../mapping/entity-mapping';
 import { withReferencedFiles } from '../mapping/referenced-files';
 import { organizationIncluded } from '../mapping/synced-accounts';
 import { fetchResource } from './kind-fetchers';
+import { pageBatches } from './page-batches';
 import type { SyncMetrics } from './sync-metrics';
 import type { KindProgress, SyncStatus, SyncStatusStore } from './sync-status';
 
@@ -23,6 +24,13 @@ export interface ResyncDependencies {
 }
 
 const RAW_EXAMPLES_PER_KIND = 5;
+/**
+ * Objects mapped and published together. Kinds listed per repository arrive a few objects a page; batching them
+ * turns one jq call, publish job and catalog call per repository into one per hundred objects.
+ */
+export const RESYNC_BATCH_OBJECTS = 100;
+/** The status in Redis is saved again after this many more listing pages. */
+const STATUS_SAVE_EVERY_PAGES = 50;
 
 /**
  * One installation's full resync: every resource of its mapping, streamed page by page from GitHub, mapped and
@@ -76,22 +84,26 @@ export class ResyncRunner {
       status.kinds.push(progress);
       const timer = this.deps.metrics.kindSeconds.startTimer({ kind: resource.kind });
       try {
-        for await (const page of fetchResource(context, resource, config)) {
-          const observedAt = now().toISOString();
-          const mapped = await this.deps.mapping.mapPage(config, index, await withReferencedFiles(context, resource, page), observedAt);
-          progress.pages += 1;
-          progress.objects += page.length;
+        let examplesSent = false;
+        for await (const batch of pageBatches(fetchResource(context, resource, config), RESYNC_BATCH_OBJECTS, now)) {
+          // The first page's arrival: a live change of an object after that is newer than what the batch holds.
+          const observedAt = batch.firstPageAt.toISOString();
+          const mapped = await this.deps.mapping.mapPage(config, index, await withReferencedFiles(context, resource, batch.objects), observedAt);
+          const pagesBefore = progress.pages;
+          progress.pages += batch.pages;
+          progress.objects += batch.objects.length;
           progress.entities += mapped.upserts.length;
           progress.filtered += mapped.filtered;
           progress.mappingIssues += mapped.issues.length;
-          this.deps.metrics.objects.inc({ kind: resource.kind }, page.length);
+          this.deps.metrics.objects.inc({ kind: resource.kind }, batch.objects.length);
           if (mapped.upserts.length > 0) {
             await this.deps.producer.publishChanges({ installationId, origin: 'exporter', syncId: status.syncId, settings, changes: mapped.upserts });
           }
-          if (progress.pages === 1 && this.deps.sendRawDataExamples && page.length > 0) {
-            await this.deps.producer.sendRawExamples({ installationId, kind: resource.kind, examples: page.slice(0, RAW_EXAMPLES_PER_KIND) });
+          if (!examplesSent && this.deps.sendRawDataExamples && batch.objects.length > 0) {
+            examplesSent = true;
+            await this.deps.producer.sendRawExamples({ installationId, kind: resource.kind, examples: batch.objects.slice(0, RAW_EXAMPLES_PER_KIND) });
           }
-          if (progress.pages % 50 === 0) await this.deps.status.save(status);
+          if (Math.floor(progress.pages / STATUS_SAVE_EVERY_PAGES) > Math.floor(pagesBefore / STATUS_SAVE_EVERY_PAGES)) await this.deps.status.save(status);
         }
         if (progress.mappingIssues > 0) this.logger.warn(`resync ${status.syncId}: ${resource.kind} had ${progress.mappingIssues} mapping problem(s)`);
       } catch (error) {

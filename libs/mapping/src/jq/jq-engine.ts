@@ -47,7 +47,11 @@ export class JqEngine {
     const wrapped = `${PRELUDE}try {ok: [(${program})]} catch {error: (. | if type == "string" then . else tojson end)}`;
     let result: JqRawResult;
     try {
-      result = await this.pool.run({ input: inputs.map((input) => JSON.stringify(input ?? null)).join('\n'), program: wrapped, flags: ['-c'] }, options.timeoutMs ?? this.timeoutMs);
+      // The wrapper writes one line per input (its outputs or its error), so concurrent calls may share a worker call.
+      result = await this.pool.run(
+        { input: inputs.map((input) => JSON.stringify(input ?? null)).join('\n'), program: wrapped, flags: ['-c'], linesPerInput: { inputs: inputs.length } },
+        options.timeoutMs ?? this.timeoutMs,
+      );
     } catch (error) {
       if (error instanceof JqTimeoutError) return inputs.map(() => ({ ok: false, error: error.message }));
       throw error;

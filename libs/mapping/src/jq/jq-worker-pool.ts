@@ -5,6 +5,12 @@ export interface JqRun {
   input: string | null;
   program: string;
   flags: string[];
+  /**
+   * Set when `input` is this many newline-separated JSON texts and the program writes exactly one line per input,
+   * each depending on its own input only: waiting runs of the same program, flags and time limit are then merged
+   * into one worker call, since compiling the program costs more than running it on one input.
+   */
+  linesPerInput?: { inputs: number };
 }
 
 export interface JqRawResult {
@@ -23,15 +29,30 @@ interface Task extends JqRun {
   reject: (error: Error) => void;
 }
 
+/** What one worker is running: one task, or several of the same program merged, in queue order. */
+interface Running {
+  id: number;
+  tasks: Task[];
+  timer: NodeJS.Timeout;
+}
+
 interface Slot {
   worker: Worker;
-  task?: Task & { id: number; timer: NodeJS.Timeout };
+  running?: Running;
 }
+
+/** Upper bound on the inputs of one merged call, so a backlog does not become one call that runs for seconds. */
+export const MAX_MERGED_INPUTS = 100;
 
 /**
  * A fixed set of worker threads, each with its own jq-wasm instance. A run that exceeds its time limit has its
  * thread terminated and replaced, so a runaway program (`def f: f; f`, `range(1e12)`) costs one thread restart
  * and never blocks a service's event loop.
+ *
+ * Runs waiting for a thread are merged when they can be (`linesPerInput`): live events each map one object, and jq
+ * compiles the program on every call (about 3 ms for a pull request mapping, against 0.5 ms per object), so under
+ * load the calls that queue up are answered together. A merged call that fails as a whole (time limit, a crash of
+ * jq, a line count that does not add up) is run again one task at a time, so each task gets its own verdict.
  */
 export class JqWorkerPool {
   private readonly slots: Slot[] = [];
@@ -57,9 +78,9 @@ export class JqWorkerPool {
     for (const task of this.queue.splice(0)) task.reject(new Error('the jq pool is closed'));
     await Promise.all(
       this.slots.map(async (slot) => {
-        if (slot.task) {
-          clearTimeout(slot.task.timer);
-          slot.task.reject(new Error('the jq pool is closed'));
+        if (slot.running) {
+          clearTimeout(slot.running.timer);
+          for (const task of slot.running.tasks) task.reject(new Error('the jq pool is closed'));
         }
         await slot.worker.terminate();
       }),
@@ -68,23 +89,81 @@ export class JqWorkerPool {
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.task || this.queue.length === 0) continue;
-      const task = this.queue.shift() as Task;
+      if (slot.running || this.queue.length === 0) continue;
+      const tasks = this.takeNext();
+      const first = tasks[0] as Task;
       const id = this.nextId++;
-      const timer = setTimeout(() => this.timeOut(slot), task.timeoutMs);
-      slot.task = { ...task, id, timer };
-      slot.worker.postMessage({ id, input: task.input, program: task.program, flags: task.flags });
+      const timer = setTimeout(() => this.timeOut(slot), first.timeoutMs);
+      slot.running = { id, tasks, timer };
+      const input = tasks.length === 1 ? first.input : tasks.map((task) => task.input).join('\n');
+      slot.worker.postMessage({ id, input, program: first.program, flags: first.flags });
     }
   }
 
+  /** The first waiting task, with the waiting tasks it can be merged with. */
+  private takeNext(): Task[] {
+    const first = this.queue.shift() as Task;
+    if (!first.linesPerInput) return [first];
+    const tasks = [first];
+    let inputs = first.linesPerInput.inputs;
+    for (let index = 0; index < this.queue.length && inputs < MAX_MERGED_INPUTS; ) {
+      const candidate = this.queue[index] as Task;
+      if (candidate.linesPerInput && inputs + candidate.linesPerInput.inputs <= MAX_MERGED_INPUTS && mergeable(first, candidate)) {
+        tasks.push(candidate);
+        inputs += candidate.linesPerInput.inputs;
+        this.queue.splice(index, 1);
+      } else {
+        index += 1;
+      }
+    }
+    return tasks;
+  }
+
+  private finish(slot: Slot, result: JqRawResult): void {
+    const running = slot.running as Running;
+    slot.running = undefined;
+    clearTimeout(running.timer);
+    const [only] = running.tasks;
+    if (running.tasks.length === 1 && only) {
+      only.resolve(result);
+      return;
+    }
+    // A compile error is the same for every task of the program; anything else that fails the call as a whole
+    // may be one task's doing.
+    if (result.exitCode === JQ_COMPILE_ERROR) {
+      for (const task of running.tasks) task.resolve(result);
+      return;
+    }
+    const lines = result.stdout.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    const expected = running.tasks.reduce((sum, task) => sum + (task.linesPerInput?.inputs ?? 0), 0);
+    if (result.exitCode !== 0 || lines.length !== expected) {
+      this.runAlone(running.tasks);
+      return;
+    }
+    let offset = 0;
+    for (const task of running.tasks) {
+      const count = task.linesPerInput?.inputs ?? 0;
+      task.resolve({ stdout: lines.slice(offset, offset + count).join('\n'), stderr: result.stderr, exitCode: 0 });
+      offset += count;
+    }
+  }
+
+  /** Back to the front of the queue, each on its own. */
+  private runAlone(tasks: Task[]): void {
+    this.queue.unshift(...tasks.map((task) => ({ ...task, linesPerInput: undefined })));
+  }
+
   private timeOut(slot: Slot): void {
-    const task = slot.task;
-    if (!task) return;
-    slot.task = undefined;
+    const running = slot.running;
+    if (!running) return;
+    slot.running = undefined;
     const stuck = slot.worker;
     slot.worker = this.spawn();
     void stuck.terminate();
-    task.reject(new JqTimeoutError(`the jq program did not finish within ${task.timeoutMs} ms and was stopped`));
+    const [only] = running.tasks;
+    if (running.tasks.length === 1 && only) only.reject(new JqTimeoutError(`the jq program did not finish within ${only.timeoutMs} ms and was stopped`));
+    else this.runAlone(running.tasks);
     this.dispatch();
   }
 
@@ -93,25 +172,31 @@ export class JqWorkerPool {
     worker.unref();
     worker.on('message', (message: JqRawResult & { id: number }) => {
       const slot = this.slots.find((candidate) => candidate.worker === worker);
-      if (!slot?.task || slot.task.id !== message.id) return;
-      const task = slot.task;
-      slot.task = undefined;
-      clearTimeout(task.timer);
-      task.resolve({ stdout: message.stdout, stderr: message.stderr, exitCode: message.exitCode });
+      if (!slot?.running || slot.running.id !== message.id) return;
+      this.finish(slot, { stdout: message.stdout, stderr: message.stderr, exitCode: message.exitCode });
       this.dispatch();
     });
     worker.on('error', (error) => {
       const slot = this.slots.find((candidate) => candidate.worker === worker);
       if (!slot) return;
-      const task = slot.task;
-      slot.task = undefined;
+      const running = slot.running;
+      slot.running = undefined;
       slot.worker = this.closed ? worker : this.spawn();
-      if (task) {
-        clearTimeout(task.timer);
-        task.reject(new Error(`the jq worker failed: ${error.message}`));
+      if (running) {
+        clearTimeout(running.timer);
+        const [only] = running.tasks;
+        if (running.tasks.length === 1 && only) only.reject(new Error(`the jq worker failed: ${error.message}`));
+        else this.runAlone(running.tasks);
       }
       this.dispatch();
     });
     return worker;
   }
+}
+
+/** jq's exit status for a program that does not compile. */
+const JQ_COMPILE_ERROR = 3;
+
+function mergeable(a: Task, b: Task): boolean {
+  return a.program === b.program && a.timeoutMs === b.timeoutMs && a.flags.length === b.flags.length && a.flags.every((flag, index) => flag === b.flags[index]);
 }

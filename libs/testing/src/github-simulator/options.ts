@@ -17,6 +17,13 @@ export interface SimulatorOptions {
   dataAnchor?: Date;
   /** The App's webhook: every event is POSTed here (also `configureWebhook()` at run time). */
   webhook?: { url: string; secret: string };
+  /** How many webhook delivery attempts the delivery log keeps, the newest (default: every one). */
+  deliveryLogLimit?: number;
+  /**
+   * How many deliveries to one hook may be in flight at once (default 1: one at a time, arriving in the order the
+   * events happened). GitHub delivers concurrently and does not promise an order; load tests need more than one.
+   */
+  webhookConcurrency?: number;
   /** How long a webhook delivery may take before it is logged as failed (GitHub: 10 s). */
   webhookTimeoutMs?: number;
   /** How long a dispatched workflow run stays in each of `queued` and `in_progress`. */
@@ -30,6 +37,9 @@ export type ResolvedOptions = Required<Omit<SimulatorOptions, 'dataAnchor' | 'we
 const DAY_MS = 86_400_000;
 
 export function resolveOptions(options: SimulatorOptions, nowMs: number): ResolvedOptions {
+  if (options.webhookConcurrency !== undefined && !(Number.isInteger(options.webhookConcurrency) && options.webhookConcurrency >= 1)) {
+    throw new Error(`webhookConcurrency must be a whole number of at least 1, got ${options.webhookConcurrency}`);
+  }
   return {
     seed: options.seed ?? 1,
     organizations: options.organizations ?? 1,
@@ -41,6 +51,8 @@ export function resolveOptions(options: SimulatorOptions, nowMs: number): Resolv
     appId: options.appId ?? 1,
     dataAnchorMs: options.dataAnchor?.getTime() ?? Math.floor(nowMs / DAY_MS) * DAY_MS,
     webhook: options.webhook,
+    deliveryLogLimit: options.deliveryLogLimit ?? Infinity,
+    webhookConcurrency: options.webhookConcurrency ?? 1,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
     runStepMs: options.runStepMs ?? 200,
     supportsReturnRunDetails: options.supportsReturnRunDetails ?? true,

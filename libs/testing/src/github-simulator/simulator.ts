@@ -98,7 +98,7 @@ export class GithubSimulator {
     this.appId = options.appId;
     this.state = state;
     this.limiter = new RateLimiter(clock, options.rateLimit.limit, options.rateLimit.windowSeconds);
-    this.webhooks = new WebhookDeliverer(state, clock, options.appId, options.webhookTimeoutMs, options.webhook);
+    this.webhooks = new WebhookDeliverer(state, clock, options.appId, options.webhookTimeoutMs, options.webhook, options.deliveryLogLimit, options.webhookConcurrency);
     this.events = new EventSender(state, this.webhooks, () => new Renderer(this.apiUrl, this.url, this.state));
     this.runner = new WorkflowRunner(state, clock, this.events, options.runStepMs);
     const deps = { state, clock, events: this.events };
@@ -147,6 +147,11 @@ export class GithubSimulator {
   /** Every webhook delivery attempt (App and organization hooks), oldest first. */
   deliveries(): DeliveryRecord[] {
     return this.webhooks.deliveries();
+  }
+
+  /** Calls `listener` with each delivery attempt once it is answered or failed; returns the unsubscribe function. */
+  onDelivery(listener: (record: DeliveryRecord) => void): () => void {
+    return this.webhooks.onDelivery(listener);
   }
 
   /** Resolves with the log once at least `count` deliveries were attempted; rejects after `timeoutMs`. */

@@ -1,6 +1,8 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { AddressInfo } from 'node:net';
 import { GithubSimulator } from './index';
+import { resolveOptions } from './options';
 import { appJwt, call, Item } from './test-helpers.spec-helper';
 import { WebhookReceiver } from './webhooks/receiver';
 
@@ -114,6 +116,65 @@ describe('GithubSimulator webhooks', () => {
     const [hook] = await receiver.waitFor(1);
     expect(hook.payload).toMatchObject({ issue: { title: 'Found' } });
     expect(hook.signatureValid).toBe(true);
+  });
+
+  it('keeps only the newest deliveryLogLimit attempts, and tells each listener of every attempt with when its POST started', async () => {
+    const limited = await GithubSimulator.start({ seed: 2, reposPerOrg: 2, webhook: { url: receiver.url, secret: receiver.secret }, deliveryLogLimit: 3 });
+    try {
+      const heard: Array<{ id: number; title: unknown; startedAtMs: number }> = [];
+      const unsubscribe = limited.onDelivery((record) => heard.push({ id: record.id, title: (record.request.payload['issue'] as Item | undefined)?.['title'], startedAtMs: record.startedAtMs }));
+      const before = Date.now();
+      for (let i = 0; i < 5; i++) limited.openIssue('acme', repoName(), { title: `Issue ${i}` });
+      await limited.waitForDeliveries(5);
+      unsubscribe();
+      limited.openIssue('acme', repoName(), { title: 'Unheard' });
+      await limited.waitForDeliveries(6);
+
+      expect(limited.deliveries().map((delivery) => delivery.id)).toEqual([4, 5, 6]);
+      expect(heard.map((entry) => entry.title)).toEqual(['Issue 0', 'Issue 1', 'Issue 2', 'Issue 3', 'Issue 4']);
+      expect(heard.every((entry, index) => entry.startedAtMs >= before && entry.startedAtMs <= Date.now() && (index === 0 || entry.startedAtMs >= heard[index - 1].startedAtMs))).toBe(true);
+    } finally {
+      await limited.webhooksIdle();
+      await limited.close();
+    }
+  });
+
+  it('keeps up to webhookConcurrency deliveries to one hook in flight, never more, and is idle once all are answered', async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let released = false;
+    const held: Array<() => void> = [];
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        const answer = () => {
+          inFlight -= 1;
+          res.writeHead(202).end();
+        };
+        if (released) return answer();
+        held.push(answer);
+        if (inFlight === 3) {
+          released = true;
+          for (const release of held.splice(0)) release();
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const parallel = await GithubSimulator.start({ seed: 2, reposPerOrg: 2, webhook: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, secret: 's' }, webhookConcurrency: 3 });
+    try {
+      for (let i = 0; i < 7; i++) parallel.openIssue('acme', repoName(), { title: `Issue ${i}` });
+      await parallel.webhooksIdle();
+
+      expect(mostInFlight).toBe(3);
+      expect(parallel.deliveries().map((delivery) => delivery.statusCode)).toEqual(Array(7).fill(202));
+      expect(() => resolveOptions({ webhookConcurrency: 0 }, 0)).toThrow('webhookConcurrency must be a whole number of at least 1, got 0');
+    } finally {
+      await parallel.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   describe('organization webhooks', () => {

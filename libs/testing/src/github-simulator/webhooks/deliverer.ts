@@ -17,6 +17,8 @@ export interface DeliveryRecord {
   id: number;
   guid: string;
   deliveredAt: string;
+  /** When the POST started, in milliseconds since the epoch on the machine's clock (not the simulated one), for latency measurements. */
+  startedAtMs: number;
   redelivery: boolean;
   /** Seconds. */
   duration: number;
@@ -63,13 +65,17 @@ const MAX_RESPONSE_CHARS = 64 * 1024;
 
 /**
  * Sends webhooks like GitHub: one POST per delivery, signed with the hook's secret, never retried, every attempt
- * logged (`deliveries()`). Deliveries to one hook go out one at a time, in the order the events happened.
+ * logged (`deliveries()`). Deliveries to one hook go out in the order the events happened, `concurrency` at a time
+ * (one by default, so they also arrive in that order).
  */
 export class WebhookDeliverer {
   private appHook: WebhookTarget | undefined;
   private readonly log: DeliveryRecord[] = [];
-  private readonly queues = new Map<number, Promise<void>>();
+  private readonly listeners = new Set<(record: DeliveryRecord) => void>();
+  /** Per hook: the attempts not started yet, oldest first, and how many are in flight. */
+  private readonly lanes = new Map<number, { waiting: Attempt[]; inFlight: number }>();
   private pending = 0;
+  private idleWaiters: Array<() => void> = [];
   private deliverySequence = 0;
   private waiters: Array<() => void> = [];
 
@@ -79,6 +85,10 @@ export class WebhookDeliverer {
     readonly appId: number,
     private readonly timeoutMs: number,
     appHook?: WebhookTarget,
+    /** How many attempts the log keeps (the newest), so a long run at a high rate does not hold every payload. */
+    private readonly logLimit = Infinity,
+    /** How many deliveries to one hook may be in flight at once. */
+    private readonly concurrency = 1,
   ) {
     this.appHook = appHook;
   }
@@ -96,9 +106,15 @@ export class WebhookDeliverer {
     return this.appHook;
   }
 
-  /** Every delivery attempt so far, oldest first. */
+  /** Every delivery attempt so far (the newest `logLimit` of them), oldest first. */
   deliveries(): DeliveryRecord[] {
     return [...this.log];
+  }
+
+  /** Calls `listener` with each delivery attempt once it has its answer (or failed); returns the unsubscribe function. */
+  onDelivery(listener: (record: DeliveryRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   delivery(id: number): DeliveryRecord | undefined {
@@ -181,9 +197,9 @@ export class WebhookDeliverer {
   /** Resolves once at least `count` deliveries are logged (rejects after `timeoutMs`). */
   async waitForDeliveries(count: number, timeoutMs = 10_000): Promise<DeliveryRecord[]> {
     const deadline = Date.now() + timeoutMs;
-    while (this.log.length < count) {
+    while (this.deliverySequence < count) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`waitForDeliveries: ${this.log.length} of ${count} deliveries after ${timeoutMs} ms`);
+      if (remaining <= 0) throw new Error(`waitForDeliveries: ${this.deliverySequence} of ${count} deliveries after ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, remaining);
         this.waiters.push(() => {
@@ -197,17 +213,37 @@ export class WebhookDeliverer {
 
   /** Resolves when no delivery is in flight. */
   async idle(): Promise<void> {
-    while (this.pending > 0) await Promise.all([...this.queues.values()]);
+    if (this.pending === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   private enqueue(attempt: Attempt): void {
     this.pending += 1;
-    const previous = this.queues.get(attempt.hookId) ?? Promise.resolve();
-    const next = previous.then(() => this.attempt(attempt)).finally(() => {
-      this.pending -= 1;
-      if (this.queues.get(attempt.hookId) === next) this.queues.delete(attempt.hookId);
-    });
-    this.queues.set(attempt.hookId, next);
+    let lane = this.lanes.get(attempt.hookId);
+    if (!lane) {
+      lane = { waiting: [], inFlight: 0 };
+      this.lanes.set(attempt.hookId, lane);
+    }
+    lane.waiting.push(attempt);
+    this.startNext(attempt.hookId, lane);
+  }
+
+  private startNext(hookId: number, lane: { waiting: Attempt[]; inFlight: number }): void {
+    while (lane.inFlight < this.concurrency && lane.waiting.length > 0) {
+      const next = lane.waiting.shift() as Attempt;
+      lane.inFlight += 1;
+      void this.attempt(next).finally(() => {
+        lane.inFlight -= 1;
+        this.pending -= 1;
+        if (lane.inFlight === 0 && lane.waiting.length === 0) this.lanes.delete(hookId);
+        else this.startNext(hookId, lane);
+        if (this.pending === 0) {
+          const waiters = this.idleWaiters;
+          this.idleWaiters = [];
+          for (const wake of waiters) wake();
+        }
+      });
+    }
   }
 
   private async attempt(attempt: Attempt): Promise<void> {
@@ -228,14 +264,16 @@ export class WebhookDeliverer {
       headers['X-Hub-Signature-256'] = signWebhook(body, attempt.secret);
     }
     const startedAt = this.clock.now();
+    const startedAtMs = performance.timeOrigin + performance.now();
     const started = process.hrtime.bigint();
     const outcome = await post(attempt.url, headers, body, this.timeoutMs);
     const duration = Number(process.hrtime.bigint() - started) / 1e9;
     this.deliverySequence += 1;
-    this.log.push({
+    const record: DeliveryRecord = {
       id: this.deliverySequence,
       guid: attempt.guid,
       deliveredAt: isoSeconds(startedAt),
+      startedAtMs,
       redelivery: attempt.redelivery,
       duration: Math.round(duration * 1000) / 1000,
       status: outcome.status,
@@ -249,7 +287,10 @@ export class WebhookDeliverer {
       url: attempt.url,
       request: { headers, payload: attempt.payload },
       response: { headers: outcome.headers, payload: outcome.payload },
-    });
+    };
+    this.log.push(record);
+    if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
+    for (const listener of this.listeners) listener(record);
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();

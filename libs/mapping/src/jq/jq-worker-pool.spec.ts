@@ -1,0 +1,87 @@
+import { Worker } from 'node:worker_threads';
+import { JqEngine } from './jq-engine';
+import { JqRun, JqWorkerPool } from './jq-worker-pool';
+
+describe('JqWorkerPool merging waiting runs', () => {
+  let sut: JqWorkerPool;
+  const workerCalls = jest.spyOn(Worker.prototype, 'postMessage');
+  const lines = (program: string, input: string, inputs: number): JqRun => ({ input, program, flags: ['-c'], linesPerInput: { inputs } });
+
+  beforeEach(() => {
+    sut = new JqWorkerPool(1);
+    workerCalls.mockClear();
+  });
+
+  afterEach(() => sut.close());
+
+  it('answers the runs of one program that waited for the worker in one call, each with its own lines', async () => {
+    const answers = await Promise.all([
+      sut.run(lines('.n * 10', '{"n":1}', 1), 5_000),
+      sut.run(lines('.n * 10', '{"n":2}\n{"n":3}', 2), 5_000),
+      sut.run(lines('.n * 10', '{"n":4}', 1), 5_000),
+      sut.run(lines('.n * 10', '{"n":5}', 1), 5_000),
+    ]);
+
+    expect(answers.map((answer) => answer.stdout)).toEqual(['10', '20\n30', '40', '50']);
+    // The first run found the worker free; the other three waited and went together.
+    expect(workerCalls).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps runs of other programs, flags or time limits, and runs without linesPerInput, apart', async () => {
+    const answers = await Promise.all([
+      sut.run(lines('.n', '{"n":1}', 1), 5_000),
+      sut.run(lines('.n', '{"n":2}', 1), 5_000),
+      sut.run(lines('.n + 1', '{"n":3}', 1), 5_000),
+      sut.run({ ...lines('.n', '{"n":4}', 1), flags: ['-c', '-S'] }, 5_000),
+      sut.run(lines('.n', '{"n":5}', 1), 4_000),
+      sut.run({ input: '{"n":6}', program: '.n', flags: ['-c'] }, 5_000),
+    ]);
+
+    expect(answers.map((answer) => answer.stdout)).toEqual(['1', '2', '4', '4', '5', '6']);
+    expect(workerCalls).toHaveBeenCalledTimes(6);
+  });
+
+  it('runs merged runs again one at a time when their lines do not add up, so each gets its own answer', async () => {
+    const answers = await Promise.all([
+      sut.run(lines('.[]', '[0]', 1), 5_000),
+      sut.run(lines('.[]', '[1]', 1), 5_000),
+      sut.run(lines('.[]', '[2,3]', 1), 5_000),
+    ]);
+
+    expect(answers.map((answer) => answer.stdout)).toEqual(['0', '1', '2\n3']);
+  });
+});
+
+describe('JqEngine under load', () => {
+  it('gives every waiting evaluation its own outcome when a merged call runs out of time: only the runaway input fails', async () => {
+    const engine = new JqEngine({ workers: 1, timeoutMs: 300 });
+    try {
+      const program = 'if .loop then last(range(1e12)) else .n end';
+      const [, ...outcomes] = await Promise.all([
+        engine.evaluate('.', [1]),
+        engine.evaluate(program, [{ n: 1 }]),
+        engine.evaluate(program, [{ loop: true }]),
+        engine.evaluate(program, [{ n: 3 }]),
+      ]);
+
+      expect(outcomes).toEqual([
+        [{ ok: true, outputs: [1] }],
+        [{ ok: false, error: 'the jq program did not finish within 300 ms and was stopped' }],
+        [{ ok: true, outputs: [3] }],
+      ]);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('reports a compile error to every evaluation that waited with the program', async () => {
+    const engine = new JqEngine({ workers: 1 });
+    try {
+      const [, first, second] = await Promise.all([engine.evaluate('.', [1]), engine.evaluate('.a |||', [{}]), engine.evaluate('.a |||', [{}, {}])]);
+
+      expect([...first, ...second]).toEqual(Array(3).fill({ ok: false, error: expect.stringMatching(/^syntax error, unexpected '\|'.* in: \.a \|\|\|$/) }));
+    } finally {
+      await engine.close();
+    }
+  });
+});
