@@ -201,6 +201,21 @@ describe('GitHub to the catalog, end to end', () => {
     return undefined;
   }
 
+  /**
+   * Freezes `child` (SIGSTOP) and returns a job it holds, which it can no longer finish; when it holds none, lets it run
+   * on (SIGCONT) for the caller to try again.
+   */
+  async function frozenHolding(child: ChildProcess): Promise<Job | undefined> {
+    child.kill('SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // commands it sent before stopping land first
+    const held = await activeJobOf(child);
+    if (!held) {
+      child.kill('SIGCONT');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return held;
+  }
+
   /** Every entity of every blueprint the mapping writes, as `blueprint/identifier` → its title, properties and relations. */
   async function catalogSnapshot(): Promise<Map<string, string>> {
     const snapshot = new Map<string, string>();
@@ -259,7 +274,7 @@ describe('GitHub to the catalog, end to end', () => {
       if (step === Math.round((2 * steps) / 3)) {
         // The other mapper dies mid-job: its partition stays locked until BullMQ finds the job stalled and hands it on.
         expect(killableMapper.exitCode).toBeNull();
-        killedMidJob = await waitFor('the mapper in its own process to be working on an event', () => activeJobOf(killableMapper), 60_000);
+        killedMidJob = await waitFor('the mapper in its own process to be caught holding an event', () => frozenHolding(killableMapper), 60_000);
         killableMapper.kill('SIGKILL');
       }
       if (step % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
