@@ -26,6 +26,17 @@ describe('TokenIssuer', () => {
     expect(sut.check(token)).toEqual({ ok: false, reason: expect.stringContaining('expired') });
   });
 
+  it('keeps a token issued part-way through a second valid for its whole lifetime', () => {
+    const sut = issuer('the-secret', 1);
+    now += 900;
+    const token = sut.issue('client', 'the-secret')?.accessToken ?? '';
+
+    now += 999;
+    expect(sut.check(token)).toEqual({ ok: true, clientId: 'client' });
+    now += 101;
+    expect(sut.check(token)).toEqual({ ok: false, reason: expect.stringContaining('expired') });
+  });
+
   it('accepts a token issued by another catalog pod that shares the secret', () => {
     const token = issuer().issue('client', 'the-secret')?.accessToken ?? '';
 

@@ -40,8 +40,9 @@ export class TokenIssuer {
   /** A token for the configured pair, or undefined for any other pair (compared in constant time). */
   issue(clientId: string, clientSecret: string): IssuedToken | undefined {
     if (!sameText(clientId, this.options.clientId) || !sameText(clientSecret, this.options.clientSecret)) return undefined;
-    const issuedAt = Math.floor(this.now() / 1000);
-    const claims: Claims = { sub: clientId, iat: issuedAt, exp: issuedAt + this.options.lifetimeSeconds };
+    const now = this.now();
+    // JWT times are whole seconds: `exp` rounds up, so a token lives at least its whole lifetime (expiresIn says so).
+    const claims: Claims = { sub: clientId, iat: Math.floor(now / 1000), exp: Math.ceil(now / 1000 + this.options.lifetimeSeconds) };
     const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
     return { accessToken: `${unsigned}.${this.sign(unsigned)}`, expiresIn: this.options.lifetimeSeconds, tokenType: 'Bearer' };
   }
