@@ -79,6 +79,8 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    // The watchdog first: a stopping service settles nothing more (a run it recorded is reconciled at the next start).
+    await this.watchdog.stop();
     const leave = (async () => {
       await this.starting;
       await this.consumer.stop().catch((error: unknown) => this.logger.warn(`stopping the Kafka consumer: ${errorMessage(error)}`));
@@ -87,7 +89,6 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
       this.logger.warn(`the Kafka consumer did not leave group ${this.consumer.groupId} within ${KAFKA_LEAVE_MS / 1000} s; stopping without it (its uncommitted messages are delivered again)`);
     }
     await this.worker?.close();
-    await this.watchdog.stop();
     await this.workerConnection?.quit().catch(() => this.workerConnection?.disconnect());
   }
 
