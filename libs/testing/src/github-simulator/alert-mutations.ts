@@ -1,5 +1,5 @@
-import { ADMIN_LOGIN, isoSeconds, MANIFESTS } from './generator';
-import { MutationDeps, requireRepo } from './mutations';
+import { ADMIN_LOGIN, MANIFESTS } from './generator';
+import { RepositoryMutations } from './mutations';
 import { CodeScanningAlertRecord, DependabotAlertRecord, RepoData, RepoRecord, SecretScanningAlertRecord, Severity } from './state';
 import { newSha } from './webhooks/payloads';
 
@@ -10,17 +10,7 @@ const DEPENDABOT_REOPENING: Record<Exclude<DependabotAlertRecord['state'], 'open
  * Dependabot, code scanning and secret scanning alerts appearing, closing and reopening, each sending the webhook
  * GitHub sends for it. Alerts are listed newest first, as the generated ones are.
  */
-export class AlertMutations {
-  constructor(private readonly deps: MutationDeps) {}
-
-  private now(): string {
-    return isoSeconds(this.deps.clock.now());
-  }
-
-  private repo(owner: string, name: string): { repo: RepoRecord; data: RepoData } {
-    const repo = requireRepo(this.deps.state, owner, name);
-    return { repo, data: this.deps.state.repoData(repo) };
-  }
+export class AlertMutations extends RepositoryMutations {
 
   createDependabotAlert(
     owner: string,

@@ -1,19 +1,9 @@
-import { ADMIN_LOGIN, isoSeconds } from './generator';
-import { MutationDeps, requireRepo } from './mutations';
-import { DeploymentRecord, DeploymentState, DeploymentStatusRecord, RepoData, RepoRecord } from './state';
+import { ADMIN_LOGIN } from './generator';
+import { RepositoryMutations } from './mutations';
+import { DeploymentRecord, DeploymentState, DeploymentStatusRecord } from './state';
 
 /** Deployments and their statuses, each sending the webhook GitHub sends for it. */
-export class DeploymentMutations {
-  constructor(private readonly deps: MutationDeps) {}
-
-  private now(): string {
-    return isoSeconds(this.deps.clock.now());
-  }
-
-  private repo(owner: string, name: string): { repo: RepoRecord; data: RepoData } {
-    const repo = requireRepo(this.deps.state, owner, name);
-    return { repo, data: this.deps.state.repoData(repo) };
-  }
+export class DeploymentMutations extends RepositoryMutations {
 
   /**
    * Deploys `ref` (a branch or a tag; the default branch when absent) to `environment` (`production` when absent),

@@ -26,21 +26,25 @@ export function requireRepo(state: SimulatorState, owner: string, name: string):
   return repo;
 }
 
+/** What every family of repository changes needs: the simulator's clock and a repository by owner and name. */
+export abstract class RepositoryMutations {
+  constructor(protected readonly deps: MutationDeps) {}
+
+  protected now(): string {
+    return isoSeconds(this.deps.clock.now());
+  }
+
+  protected repo(owner: string, name: string): { repo: RepoRecord; data: RepoData } {
+    const repo = requireRepo(this.deps.state, owner, name);
+    return { repo, data: this.deps.state.repoData(repo) };
+  }
+}
+
 /**
  * Changes to a repository's contents, each sending the webhooks GitHub sends for it. A push changes the files of
  * its branch only; a branch nobody committed to shares the default branch's files (see `repo-files.ts`).
  */
-export class ContentMutations {
-  constructor(private readonly deps: MutationDeps) {}
-
-  private now(): string {
-    return isoSeconds(this.deps.clock.now());
-  }
-
-  private repo(owner: string, name: string): { repo: RepoRecord; data: RepoData } {
-    const repo = requireRepo(this.deps.state, owner, name);
-    return { repo, data: this.deps.state.repoData(repo) };
-  }
+export class ContentMutations extends RepositoryMutations {
 
   private pull(data: RepoData, number: number, repo: RepoRecord): PullRecord {
     const pull = data.pulls.find((candidate) => candidate.number === number);
