@@ -5,7 +5,7 @@ import { createGithubAccess, GithubAccess } from '@glint/github';
 import { JqEngine, MappingConfigSource } from '@glint/mapping';
 import { MetricsRegistry, ObservabilityModule, rateLimitRecorder } from '@glint/observability';
 import { DATA_SOURCE, PersistenceModule, postgresProbe } from '@glint/persistence';
-import { createRedisConnection, PublishProducer, QueueOverview, REDIS_CONNECTION, RedisModule, redisProbe, WorkflowRunEventProducer } from '@glint/queue';
+import { createRedisConnection, PublishBatcher, PublishProducer, QueueOverview, REDIS_CONNECTION, RedisModule, redisProbe, WorkflowRunEventProducer } from '@glint/queue';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { ConfigCheckRunner } from './config-checks';
@@ -35,10 +35,11 @@ const GLINT_MAPPER_CONFIG = Symbol('GLINT_MAPPER_CONFIG');
 @Injectable()
 class MapperResources implements OnApplicationShutdown {
   readonly connection: Redis;
-  readonly jq = new JqEngine();
+  readonly jq: JqEngine;
 
   constructor(@Inject(GLINT_MAPPER_CONFIG) config: GlintConfig) {
     this.connection = createRedisConnection(config.redisUrl, 'worker', 'mapper-jobs');
+    this.jq = new JqEngine({ gatherMs: config.events.liveBatchWindowMs });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -134,7 +135,8 @@ export class MapperModule {
               },
             });
             const workflowRuns = new WorkflowRunEventProducer(resources.connection);
-            return new EventRouter([new LiveEventHandler({ access, mappingSource, mapping, producer, resyncs, checkRunner, workflowRuns, webhooks: webhooks ?? undefined })]);
+            const publisher = new PublishBatcher(producer, { windowMs: config.events.liveBatchWindowMs });
+            return new EventRouter([new LiveEventHandler({ access, mappingSource, mapping, publisher, resyncs, checkRunner, workflowRuns, webhooks: webhooks ?? undefined })]);
           },
         },
         { provide: EventMetrics, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => new EventMetrics(metrics) },

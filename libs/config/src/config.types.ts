@@ -58,7 +58,12 @@ export interface GlintConfig {
   redisUrl: string;
   databaseUrl: string;
   kafka: KafkaConfig;
-  events: { partitions: number; workersCount: number };
+  events: {
+    partitions: number;
+    workersCount: number;
+    /** How long the mapper gathers live events' jq runs and publish jobs into shared ones; 0 = off. */
+    liveBatchWindowMs: number;
+  };
   resyncIntervalMinutes: number;
   /** Minutes between redelivery sweeps of failed webhook deliveries; 0 = off. */
   redeliverySweepMinutes: number;

@@ -71,6 +71,11 @@ export const ENV_CONTRACT = [
     defaultValue: '16',
   },
   { name: 'EVENT_WORKERS_COUNT', expects: 'how many event partitions are processed in parallel, 1 to 64', defaultValue: '1' },
+  {
+    name: 'LIVE_BATCH_WINDOW_MS',
+    expects: "milliseconds the mapper gathers live events' jq runs and catalog changes into shared calls and publish jobs, 0 to 1000; 0 turns batching off",
+    defaultValue: '20',
+  },
   { name: 'RESYNC_INTERVAL_MINUTES', expects: 'minutes between full resyncs, 0 turns scheduled resyncs off', defaultValue: '60' },
   {
     name: 'REDELIVERY_SWEEP_MINUTES',

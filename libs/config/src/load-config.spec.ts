@@ -33,7 +33,7 @@ describe('loadConfig', () => {
     });
     expect(sut.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(sut.kafka).toEqual({ brokers: ['127.0.0.1:9092'], sasl: undefined });
-    expect(sut.events).toEqual({ partitions: 16, workersCount: 1 });
+    expect(sut.events).toEqual({ partitions: 16, workersCount: 1, liveBatchWindowMs: 20 });
     expect(sut.sendRawDataExamples).toBe(true);
     expect(sut.shutdownGraceSeconds).toBe(25);
     expect(sut.redeliverySweepMinutes).toBe(5);
@@ -208,6 +208,8 @@ describe('loadConfig', () => {
     ['RESYNC_INTERVAL_MINUTES', '-1'],
     ['REDELIVERY_SWEEP_MINUTES', '-5'],
     ['REDELIVERY_SWEEP_MINUTES', '2000'],
+    ['LIVE_BATCH_WINDOW_MS', '-1'],
+    ['LIVE_BATCH_WINDOW_MS', '5000'],
     ['SEND_RAW_DATA_EXAMPLES', 'maybe'],
     ['SHUTDOWN_GRACE_SECONDS', '0'],
     ['SHUTDOWN_GRACE_SECONDS', '2.5'],

@@ -35,7 +35,7 @@ describe('LiveEventHandler on installation events', () => {
   beforeEach(() => {
     resyncs = new RecordingResyncs();
     webhooks = new RecordingWebhooks();
-    sut = new LiveEventHandler({ access: unused as GithubAccess, mappingSource: unused as MappingConfigSource, mapping: unused as EntityMapping, producer: unused as PublishProducer, resyncs, webhooks });
+    sut = new LiveEventHandler({ access: unused as GithubAccess, mappingSource: unused as MappingConfigSource, mapping: unused as EntityMapping, publisher: unused as PublishProducer, resyncs, webhooks });
   });
 
   it.each([

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { CatalogEntity } from '@glint/catalog-client';
 import { FetchContext, GithubAccess, GithubInstallation, readRepositoryFile, Repository } from '@glint/github';
 import { gitopsChangesForPush, GitopsFileError, LoadedMapping, MappingConfigSource } from '@glint/mapping';
-import { EntityChange, HandlerResult, PublishProducer, WebhookEvent, WorkflowRunEventProducer, workflowRunEventOf } from '@glint/queue';
+import { ChangesPublisher, EntityChange, HandlerResult, WebhookEvent, WorkflowRunEventProducer, workflowRunEventOf } from '@glint/queue';
 import type { ConfigCheckRunner } from '../config-checks';
 import type { EventKindHandler } from '../events/event-router';
 import { EntityMapping, publishSettingsOf } from '../mapping/entity-mapping';
@@ -23,7 +23,8 @@ export interface LiveEventDependencies {
   access: GithubAccess;
   mappingSource: MappingConfigSource;
   mapping: EntityMapping;
-  producer: PublishProducer;
+  /** The publish queue; in the service, a PublishBatcher that gathers live events' changes into shared jobs. */
+  publisher: ChangesPublisher;
   resyncs: ResyncRequester;
   checkRunner?: ConfigCheckRunner;
   /** Hands dispatched workflow runs to the actions service, which reports them on their action runs. */
@@ -100,7 +101,7 @@ export class LiveEventHandler implements EventKindHandler {
       }
     }
     if (changes.length > 0) {
-      await this.deps.producer.publishChanges({ installationId: String(installation.id), origin: 'exporter', settings: publishSettingsOf(loaded.config), changes });
+      await this.deps.publisher.publishChanges({ installationId: String(installation.id), origin: 'exporter', settings: publishSettingsOf(loaded.config), changes });
     }
     return changes.length > 0 || resyncRequested ? 'processed' : 'ignored';
   }
@@ -176,7 +177,7 @@ export class LiveEventHandler implements EventKindHandler {
         ...diff.deletes.map((key): EntityChange => ({ type: 'delete', ...key, observedAt })),
       ];
       if (changes.length > 0) {
-        await this.deps.producer.publishChanges({ installationId: String(installation.id), origin: 'gitops', settings: publishSettingsOf(loaded.config), changes });
+        await this.deps.publisher.publishChanges({ installationId: String(installation.id), origin: 'gitops', settings: publishSettingsOf(loaded.config), changes });
       }
     } catch (error) {
       // The pull request's check run already reported the file; the push's other changes still apply.

@@ -11,6 +11,8 @@ export interface JqEngineOptions {
   workers?: number;
   /** Limit for one evaluate call (one batch of inputs); default 5 s. */
   timeoutMs?: number;
+  /** How long a call of a few inputs waits to share its jq call with others of the same program; default 0. */
+  gatherMs?: number;
 }
 
 /**
@@ -30,7 +32,7 @@ export class JqEngine {
   private readonly timeoutMs: number;
 
   constructor(options: JqEngineOptions = {}) {
-    this.pool = new JqWorkerPool(options.workers ?? Math.min(4, availableParallelism()));
+    this.pool = new JqWorkerPool(options.workers ?? Math.min(4, availableParallelism()), { gatherMs: options.gatherMs });
     this.timeoutMs = options.timeoutMs ?? 5_000;
   }
 

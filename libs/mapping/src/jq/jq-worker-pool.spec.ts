@@ -52,6 +52,47 @@ describe('JqWorkerPool merging waiting runs', () => {
   });
 });
 
+describe('JqWorkerPool gathering live runs (gatherMs)', () => {
+  let sut: JqWorkerPool;
+  const workerCalls = jest.spyOn(Worker.prototype, 'postMessage');
+  const lines = (program: string, input: string, inputs: number): JqRun => ({ input, program, flags: ['-c'], linesPerInput: { inputs } });
+  const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  beforeEach(() => workerCalls.mockClear());
+  afterEach(() => sut.close());
+
+  it('holds a small run while workers are free, so runs of the same program arriving within the window share one call', async () => {
+    sut = new JqWorkerPool(2, { gatherMs: 200 });
+    const first = sut.run(lines('.n * 10', '{"n":1}', 1), 5_000);
+    await later(50);
+    const second = sut.run(lines('.n * 10', '{"n":2}', 1), 5_000);
+    const other = sut.run(lines('.n + 1', '{"n":3}', 1), 5_000);
+
+    expect((await Promise.all([first, second, other])).map((answer) => answer.stdout)).toEqual(['10', '20', '4']);
+    // One call for the two runs of `.n * 10`, one for `.n + 1`.
+    expect(workerCalls).toHaveBeenCalledTimes(2);
+  });
+
+  it('sends at once what is not a live run: a run of many inputs, or one without linesPerInput', async () => {
+    sut = new JqWorkerPool(1, { gatherMs: 60_000 });
+    const many = Array.from({ length: 10 }, (_, n) => JSON.stringify({ n })).join('\n');
+
+    const answers = await Promise.all([sut.run(lines('.n', many, 10), 5_000), sut.run({ input: '{"n":6}', program: '.n', flags: ['-c'] }, 5_000)]);
+
+    expect(answers.map((answer) => answer.stdout)).toEqual(['0\n1\n2\n3\n4\n5\n6\n7\n8\n9', '6']);
+  });
+
+  it('without gatherMs sends each run to a free worker at once', async () => {
+    sut = new JqWorkerPool(2);
+    const first = sut.run(lines('.n * 10', '{"n":1}', 1), 5_000);
+    await later(50);
+    const second = sut.run(lines('.n * 10', '{"n":2}', 1), 5_000);
+
+    expect((await Promise.all([first, second])).map((answer) => answer.stdout)).toEqual(['10', '20']);
+    expect(workerCalls).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe('JqEngine under load', () => {
   it('gives every waiting evaluation its own outcome when a merged call runs out of time: only the runaway input fails', async () => {
     const engine = new JqEngine({ workers: 1, timeoutMs: 300 });

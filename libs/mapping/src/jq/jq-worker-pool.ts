@@ -25,6 +25,8 @@ export class JqTimeoutError extends Error {
 
 interface Task extends JqRun {
   timeoutMs: number;
+  /** `performance.now()` before which the task waits for company (see JqPoolOptions.gatherMs). */
+  readyAt?: number;
   resolve: (result: JqRawResult) => void;
   reject: (error: Error) => void;
 }
@@ -43,6 +45,16 @@ interface Slot {
 
 /** Upper bound on the inputs of one merged call, so a backlog does not become one call that runs for seconds. */
 export const MAX_MERGED_INPUTS = 100;
+/** Runs of fewer inputs than this are a live event's (a resync maps pages of up to 100): only they wait for company. */
+export const GATHERED_BELOW_INPUTS = 10;
+
+export interface JqPoolOptions {
+  /**
+   * How long a small mergeable run waits for other runs of the same program before it is sent, so that live events
+   * arriving close together share one jq call (one compile) even while a thread is free. 0: sent at once.
+   */
+  gatherMs?: number;
+}
 
 /**
  * A fixed set of worker threads, each with its own jq-wasm instance. A run that exceeds its time limit has its
@@ -51,7 +63,8 @@ export const MAX_MERGED_INPUTS = 100;
  *
  * Runs waiting for a thread are merged when they can be (`linesPerInput`): live events each map one object, and jq
  * compiles the program on every call (about 3 ms for a pull request mapping, against 0.5 ms per object), so under
- * load the calls that queue up are answered together. A merged call that fails as a whole (time limit, a crash of
+ * load the calls that queue up are answered together; with `gatherMs`, a live event's run also waits that long for
+ * company while a thread is free. A merged call that fails as a whole (time limit, a crash of
  * jq, a line count that does not add up) is run again one task at a time, so each task gets its own verdict.
  */
 export class JqWorkerPool {
@@ -60,15 +73,23 @@ export class JqWorkerPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(readonly size: number) {
+  private readonly gatherMs: number;
+
+  constructor(
+    readonly size: number,
+    options: JqPoolOptions = {},
+  ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`a jq pool needs at least one worker, got ${size}`);
+    this.gatherMs = options.gatherMs ?? 0;
     for (let index = 0; index < size; index += 1) this.slots.push({ worker: this.spawn() });
   }
 
   run(run: JqRun, timeoutMs: number): Promise<JqRawResult> {
     if (this.closed) return Promise.reject(new Error('the jq pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ ...run, timeoutMs, resolve, reject });
+      const gathers = this.gatherMs > 0 && run.linesPerInput !== undefined && run.linesPerInput.inputs < GATHERED_BELOW_INPUTS;
+      this.queue.push({ ...run, timeoutMs, resolve, reject, ...(gathers ? { readyAt: performance.now() + this.gatherMs } : {}) });
+      if (gathers) setTimeout(() => this.dispatch(), this.gatherMs);
       this.dispatch();
     });
   }
@@ -89,8 +110,10 @@ export class JqWorkerPool {
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.running || this.queue.length === 0) continue;
-      const tasks = this.takeNext();
+      if (slot.running) continue;
+      const next = this.nextReady();
+      if (next < 0) return;
+      const tasks = this.takeNext(next);
       const first = tasks[0] as Task;
       const id = this.nextId++;
       const timer = setTimeout(() => this.timeOut(slot), first.timeoutMs);
@@ -100,20 +123,27 @@ export class JqWorkerPool {
     }
   }
 
-  /** The first waiting task, with the waiting tasks it can be merged with. */
-  private takeNext(): Task[] {
-    const first = this.queue.shift() as Task;
+  /** The index of the first waiting task that is done gathering, or -1. */
+  private nextReady(): number {
+    // A timer may fire a fraction of a millisecond before performance.now() says the time is up.
+    const now = performance.now() + 1;
+    return this.queue.findIndex((task) => task.readyAt === undefined || task.readyAt <= now);
+  }
+
+  /** The waiting task at `index`, with the waiting tasks it can be merged with (gathering or not). */
+  private takeNext(index: number): Task[] {
+    const [first] = this.queue.splice(index, 1) as [Task];
     if (!first.linesPerInput) return [first];
     const tasks = [first];
     let inputs = first.linesPerInput.inputs;
-    for (let index = 0; index < this.queue.length && inputs < MAX_MERGED_INPUTS; ) {
-      const candidate = this.queue[index] as Task;
+    for (let position = 0; position < this.queue.length && inputs < MAX_MERGED_INPUTS; ) {
+      const candidate = this.queue[position] as Task;
       if (candidate.linesPerInput && inputs + candidate.linesPerInput.inputs <= MAX_MERGED_INPUTS && mergeable(first, candidate)) {
         tasks.push(candidate);
         inputs += candidate.linesPerInput.inputs;
-        this.queue.splice(index, 1);
+        this.queue.splice(position, 1);
       } else {
-        index += 1;
+        position += 1;
       }
     }
     return tasks;
@@ -151,7 +181,7 @@ export class JqWorkerPool {
 
   /** Back to the front of the queue, each on its own. */
   private runAlone(tasks: Task[]): void {
-    this.queue.unshift(...tasks.map((task) => ({ ...task, linesPerInput: undefined })));
+    this.queue.unshift(...tasks.map((task) => ({ ...task, linesPerInput: undefined, readyAt: undefined })));
   }
 
   private timeOut(slot: Slot): void {
