@@ -6,6 +6,7 @@ import { JqEngine, MappingConfigSource } from '@glint/mapping';
 import { MetricsRegistry, ObservabilityModule, rateLimitRecorder } from '@glint/observability';
 import { DATA_SOURCE, PersistenceModule, postgresProbe } from '@glint/persistence';
 import { createRedisConnection, PublishBatcher, PublishProducer, QueueOverview, REDIS_CONNECTION, RedisModule, redisProbe, WorkflowRunEventProducer } from '@glint/queue';
+import { GatherCohort } from '@glint/runtime';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { ConfigCheckRunner } from './config-checks';
@@ -36,10 +37,13 @@ const GLINT_MAPPER_CONFIG = Symbol('GLINT_MAPPER_CONFIG');
 class MapperResources implements OnApplicationShutdown {
   readonly connection: Redis;
   readonly jq: JqEngine;
+  /** The event workers, whose live events' jq runs and publish jobs are gathered (LIVE_BATCH_WINDOW_MS). */
+  readonly eventWorkers: GatherCohort;
 
   constructor(@Inject(GLINT_MAPPER_CONFIG) config: GlintConfig) {
     this.connection = createRedisConnection(config.redisUrl, 'worker', 'mapper-jobs');
-    this.jq = new JqEngine({ gatherMs: config.events.liveBatchWindowMs });
+    this.eventWorkers = new GatherCohort(Math.min(config.events.workersCount, config.events.partitions));
+    this.jq = new JqEngine({ gatherMs: config.events.liveBatchWindowMs, cohort: this.eventWorkers });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -135,7 +139,7 @@ export class MapperModule {
               },
             });
             const workflowRuns = new WorkflowRunEventProducer(resources.connection);
-            const publisher = new PublishBatcher(producer, { windowMs: config.events.liveBatchWindowMs });
+            const publisher = new PublishBatcher(producer, { windowMs: config.events.liveBatchWindowMs, cohort: resources.eventWorkers });
             return new EventRouter([new LiveEventHandler({ access, mappingSource, mapping, publisher, resyncs, checkRunner, workflowRuns, webhooks: webhooks ?? undefined })]);
           },
         },

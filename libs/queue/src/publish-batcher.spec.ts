@@ -1,3 +1,4 @@
+import { GatherCohort } from '@glint/runtime';
 import { PublishBatcher } from './publish-batcher';
 import { DEFAULT_PUBLISH_SETTINGS, EntityChange, PublishChangesJob } from './publish-job';
 
@@ -105,6 +106,28 @@ describe('PublishBatcher', () => {
 
     expect(publisher.identifiers()).toEqual([['a'], ['b'], ['c'], ['d']]);
     expect(publisher.jobs.map((published) => published.syncId)).toEqual(['sync-1', 'sync-1', undefined, undefined]);
+  });
+
+  it('with one event worker, publishes at once: no other event could join the batch', async () => {
+    const sut = new PublishBatcher(publisher, { windowMs: 60_000, cohort: new GatherCohort(1) });
+
+    await expect(sut.publishChanges(job(['a']))).resolves.toBe('changes-1');
+    expect(publisher.identifiers()).toEqual([['a']]);
+  });
+
+  it('with several event workers, waits while one is still free, and publishes once every worker waits in a gather', async () => {
+    const cohort = new GatherCohort(3);
+    const sut = new PublishBatcher(publisher, { windowMs: 60_000, cohort });
+
+    const first = sut.publishChanges(job(['a']));
+    const second = sut.publishChanges(job(['b']));
+    await Promise.resolve();
+    expect(publisher.jobs).toHaveLength(0);
+    // The third worker waits for its jq call: nobody is left to join, so the batch goes.
+    cohort.join();
+
+    await expect(Promise.all([first, second])).resolves.toEqual(['changes-1', 'changes-1']);
+    expect(publisher.identifiers()).toEqual([['a', 'b']]);
   });
 
   it('fails every caller of a batch that could not be queued, so each event is retried rather than counted as published', async () => {

@@ -1,3 +1,4 @@
+import type { GatherCohort } from '@glint/runtime';
 import type { PublishChangesJob, PublishSettings } from './publish-job';
 
 /** What the batcher hands its batches to: the publish queue's producer. */
@@ -10,6 +11,8 @@ export interface PublishBatcherOptions {
   windowMs: number;
   /** A batch this large is published at once. */
   maxChanges?: number;
+  /** The event workers: open batches are published as soon as every worker waits in a gather. */
+  cohort?: GatherCohort;
 }
 
 /** As large as a resync's page: a job the publisher handles in one transaction and a few bulk calls. */
@@ -18,7 +21,7 @@ export const DEFAULT_MAX_BATCHED_CHANGES = 100;
 interface OpenBatch {
   job: PublishChangesJob;
   timer: NodeJS.Timeout;
-  waiters: Array<{ resolve: (jobId: string) => void; reject: (error: unknown) => void }>;
+  waiters: Array<{ resolve: (jobId: string) => void; reject: (error: unknown) => void; release: () => void }>;
 }
 
 /**
@@ -31,7 +34,8 @@ interface OpenBatch {
  * newest change counts, and across jobs an older observation never overwrites a newer one. Each caller's promise
  * settles when the job holding its changes is queued (or failed to be), so an event is finished only once its changes
  * are in Redis, exactly as without batching; a stopping mapper waits for its events, so at most one window. A
- * resync's jobs (`syncId`) are never merged: its completion counts them.
+ * resync's jobs (`syncId`) are never merged: its completion counts them. With a `cohort`, a batch does not wait
+ * for company that cannot come: it goes as soon as every event worker waits in a gather.
  */
 export class PublishBatcher implements ChangesPublisher {
   private readonly open = new Map<string, OpenBatch>();
@@ -42,6 +46,7 @@ export class PublishBatcher implements ChangesPublisher {
     private readonly options: PublishBatcherOptions,
   ) {
     this.maxChanges = options.maxChanges ?? DEFAULT_MAX_BATCHED_CHANGES;
+    options.cohort?.onFull(() => this.flushAll());
   }
 
   publishChanges(job: PublishChangesJob): Promise<string> {
@@ -54,14 +59,20 @@ export class PublishBatcher implements ChangesPublisher {
       batch = opened;
     }
     batch.job.changes.push(...job.changes);
-    const queued = new Promise<string>((resolve, reject) => (batch as OpenBatch).waiters.push({ resolve, reject }));
+    const release = this.options.cohort?.join() ?? (() => undefined);
+    const queued = new Promise<string>((resolve, reject) => (batch as OpenBatch).waiters.push({ resolve, reject, release }));
     if (batch.job.changes.length >= this.maxChanges) this.flush(key, batch);
     return queued;
+  }
+
+  private flushAll(): void {
+    for (const [key, batch] of [...this.open]) this.flush(key, batch);
   }
 
   private flush(key: string, batch: OpenBatch): void {
     if (this.open.get(key) === batch) this.open.delete(key);
     clearTimeout(batch.timer);
+    batch.waiters.forEach((waiter) => waiter.release());
     void this.publisher.publishChanges(batch.job).then(
       (jobId) => batch.waiters.forEach((waiter) => waiter.resolve(jobId)),
       (error: unknown) => batch.waiters.forEach((waiter) => waiter.reject(error)),

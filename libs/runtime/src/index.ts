@@ -13,3 +13,4 @@ export { secretValuesOf } from './logging/secret-values';
 export { mapWithConcurrency, settleWithin } from './concurrency';
 export { chunk, groupBy } from './collections';
 export { errorMessage } from './errors';
+export { GatherCohort } from './gather-cohort';

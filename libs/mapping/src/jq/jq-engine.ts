@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { GatherCohort } from '@glint/runtime';
 import { JqRawResult, JqTimeoutError, JqWorkerPool } from './jq-worker-pool';
 
 /** What one input gave: every output of the program, or the jq error it stopped with. */
@@ -13,6 +14,8 @@ export interface JqEngineOptions {
   timeoutMs?: number;
   /** How long a call of a few inputs waits to share its jq call with others of the same program; default 0. */
   gatherMs?: number;
+  /** The event workers, so a gathering call goes as soon as every one of them waits in a gather. */
+  cohort?: GatherCohort;
 }
 
 /**
@@ -32,7 +35,7 @@ export class JqEngine {
   private readonly timeoutMs: number;
 
   constructor(options: JqEngineOptions = {}) {
-    this.pool = new JqWorkerPool(options.workers ?? Math.min(4, availableParallelism()), { gatherMs: options.gatherMs });
+    this.pool = new JqWorkerPool(options.workers ?? Math.min(4, availableParallelism()), { gatherMs: options.gatherMs, cohort: options.cohort });
     this.timeoutMs = options.timeoutMs ?? 5_000;
   }
 

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { GatherCohort } from '@glint/runtime';
 import { JqEngine } from './jq-engine';
 import { JqRun, JqWorkerPool } from './jq-worker-pool';
 
@@ -80,6 +81,26 @@ describe('JqWorkerPool gathering live runs (gatherMs)', () => {
     const answers = await Promise.all([sut.run(lines('.n', many, 10), 5_000), sut.run({ input: '{"n":6}', program: '.n', flags: ['-c'] }, 5_000)]);
 
     expect(answers.map((answer) => answer.stdout)).toEqual(['0\n1\n2\n3\n4\n5\n6\n7\n8\n9', '6']);
+  });
+
+  it('with one event worker, sends a gathering run at once: nobody could join it', async () => {
+    sut = new JqWorkerPool(1, { gatherMs: 60_000, cohort: new GatherCohort(1) });
+
+    const answer = await sut.run(lines('.n', '{"n":7}', 1), 5_000);
+
+    expect(answer.stdout).toBe('7');
+  });
+
+  it('with several event workers, keeps gathering while one is free, and sends the runs as one call once all wait', async () => {
+    sut = new JqWorkerPool(2, { gatherMs: 60_000, cohort: new GatherCohort(2) });
+
+    const first = sut.run(lines('.n * 10', '{"n":1}', 1), 5_000);
+    await later(50);
+    expect(workerCalls).toHaveBeenCalledTimes(0);
+    const second = sut.run(lines('.n * 10', '{"n":2}', 1), 5_000);
+
+    expect((await Promise.all([first, second])).map((answer) => answer.stdout)).toEqual(['10', '20']);
+    expect(workerCalls).toHaveBeenCalledTimes(1);
   });
 
   it('without gatherMs sends each run to a free worker at once', async () => {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { GatherCohort } from '@glint/runtime';
 
 export interface JqRun {
   input: string | null;
@@ -27,6 +28,8 @@ interface Task extends JqRun {
   timeoutMs: number;
   /** `performance.now()` before which the task waits for company (see JqPoolOptions.gatherMs). */
   readyAt?: number;
+  /** Ends the task's count as a waiter in the cohort, once it is sent. */
+  release?: () => void;
   resolve: (result: JqRawResult) => void;
   reject: (error: Error) => void;
 }
@@ -54,6 +57,8 @@ export interface JqPoolOptions {
    * arriving close together share one jq call (one compile) even while a thread is free. 0: sent at once.
    */
   gatherMs?: number;
+  /** The event workers: gathering runs are sent as soon as every worker waits in a gather. */
+  cohort?: GatherCohort;
 }
 
 /**
@@ -74,6 +79,8 @@ export class JqWorkerPool {
   private closed = false;
 
   private readonly gatherMs: number;
+  private readonly cohort?: GatherCohort;
+  private readonly unsubscribe: () => void;
 
   constructor(
     readonly size: number,
@@ -81,6 +88,8 @@ export class JqWorkerPool {
   ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`a jq pool needs at least one worker, got ${size}`);
     this.gatherMs = options.gatherMs ?? 0;
+    this.cohort = options.cohort;
+    this.unsubscribe = this.cohort?.onFull(() => this.stopGathering()) ?? (() => undefined);
     for (let index = 0; index < size; index += 1) this.slots.push({ worker: this.spawn() });
   }
 
@@ -88,15 +97,29 @@ export class JqWorkerPool {
     if (this.closed) return Promise.reject(new Error('the jq pool is closed'));
     return new Promise((resolve, reject) => {
       const gathers = this.gatherMs > 0 && run.linesPerInput !== undefined && run.linesPerInput.inputs < GATHERED_BELOW_INPUTS;
-      this.queue.push({ ...run, timeoutMs, resolve, reject, ...(gathers ? { readyAt: performance.now() + this.gatherMs } : {}) });
-      if (gathers) setTimeout(() => this.dispatch(), this.gatherMs);
+      if (!gathers) {
+        this.queue.push({ ...run, timeoutMs, resolve, reject });
+      } else {
+        this.queue.push({ ...run, timeoutMs, resolve, reject, readyAt: performance.now() + this.gatherMs, release: this.cohort?.join() });
+        setTimeout(() => this.dispatch(), this.gatherMs);
+      }
       this.dispatch();
     });
   }
 
+  /** Every event worker waits in a gather, so nobody can join: every gathering run is ready now. */
+  private stopGathering(): void {
+    for (const task of this.queue) task.readyAt = undefined;
+    this.dispatch();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
-    for (const task of this.queue.splice(0)) task.reject(new Error('the jq pool is closed'));
+    this.unsubscribe();
+    for (const task of this.queue.splice(0)) {
+      task.release?.();
+      task.reject(new Error('the jq pool is closed'));
+    }
     await Promise.all(
       this.slots.map(async (slot) => {
         if (slot.running) {
@@ -146,6 +169,7 @@ export class JqWorkerPool {
         position += 1;
       }
     }
+    tasks.forEach((task) => task.release?.());
     return tasks;
   }
 
