@@ -101,7 +101,8 @@ export class JqWorkerPool {
         this.queue.push({ ...run, timeoutMs, resolve, reject });
       } else {
         this.queue.push({ ...run, timeoutMs, resolve, reject, readyAt: performance.now() + this.gatherMs, release: this.cohort?.join() });
-        setTimeout(() => this.dispatch(), this.gatherMs);
+        // Only a wake-up: it must not keep a process alive that has nothing else to do.
+        setTimeout(() => this.dispatch(), this.gatherMs).unref();
       }
       this.dispatch();
     });
