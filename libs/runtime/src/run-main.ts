@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, GlintConfig, loadConfig, ServiceName } from '@glint/config';
-import { withServiceLogContext } from './logging/log-context';
+import { setProcessLogContext, withServiceLogContext } from './logging/log-context';
 import { Redactor } from './logging/redactor';
 import { secretValuesOf } from './logging/secret-values';
 import { GracefulShutdown } from './shutdown';
@@ -25,6 +25,8 @@ export async function runMain(
     }
     throw error;
   }
+  // Several services in one process (`glint all`) are told apart by their log scopes; one service names the process.
+  if (services.length === 1 && services[0]) setProcessLogContext(services[0]);
   let running: RunningService[];
   try {
     running = await withServiceLogContext('glint', () => start(config));
