@@ -9,6 +9,10 @@
 // Each closed-loop measurement runs --runs times against a fresh Redis and gateway (the median is kept), and
 // the CPU time each process spent per request is read from /proc, to show where the time goes.
 //
+// A third closed-loop row, the BullMQ floor (bench/ingest/bullmq-floor.cjs), is a server that only verifies, parses
+// and adds one small BullMQ job per webhook, on the same Redis setup: what any gateway built on BullMQ jobs costs at
+// least on this machine, before de-duplication, payload storage and metrics.
+//
 //   node bench/ingest/run.mjs [--requests 20000] [--concurrency 64] [--rate 1000] [--seconds 10] [--runs 3]
 import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -209,6 +213,14 @@ async function startGateway(redisUrl) {
   return { url: `http://127.0.0.1:${port}/webhook`, pid: child.pid, stop: () => child.kill('SIGKILL') };
 }
 
+async function startBullmqFloor(redisUrl) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...GLINT_NODE_FLAGS, join(root, 'bench/ingest/bullmq-floor.cjs'), String(port), redisUrl, SECRET], { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  await waitForHttp(`http://127.0.0.1:${port}/health`);
+  return { url: `http://127.0.0.1:${port}/webhook`, pid: child.pid, stop: () => child.kill('SIGKILL') };
+}
+
 async function startBare() {
   const port = await freePort();
   const source = `require('node:http').createServer((req, res) => { req.on('data', () => {}); req.on('end', () => { res.statusCode = 202; res.setHeader('content-type', 'application/json'); res.end('{"status":"accepted"}'); }); }).listen(${port}, '127.0.0.1');`;
@@ -248,10 +260,15 @@ async function main() {
     return [await startGateway(redis.url), redis];
   };
   const bare = async () => [await startBare()];
+  const floor = async () => {
+    const redis = await startRedis();
+    return [await startBullmqFloor(redis.url), redis];
+  };
 
   const rows = [
     await medianOf(`bare node http (ceiling), concurrency ${CONCURRENCY}`, bare, (url) => closedLoop('', url, items), items),
     await medianOf(`glint gateway, concurrency ${CONCURRENCY}`, gateway, (url) => closedLoop('', url, items), items),
+    await medianOf(`bullmq floor, concurrency ${CONCURRENCY}`, floor, (url) => closedLoop('', url, items), items),
   ];
   const openRows = [];
   for (const [label, start] of [[`bare node http (ceiling), ${RATE}/s`, bare], [`glint gateway, ${RATE}/s`, gateway]]) {
@@ -271,6 +288,7 @@ async function main() {
     console.log(row.label.padEnd(44), String(row.accepted).padStart(9), String(row.perSecond).padStart(7), String(row.p50).padStart(7), String(row.p99).padStart(7));
   }
   console.log(`gateway / ceiling throughput at concurrency ${CONCURRENCY}: ${((rows[1].perSecond / rows[0].perSecond) * 100).toFixed(1)}%`);
+  console.log(`bullmq floor / ceiling throughput at concurrency ${CONCURRENCY}: ${((rows[2].perSecond / rows[0].perSecond) * 100).toFixed(1)}%`);
 }
 
 main()
