@@ -43,7 +43,7 @@ class MapperResources implements OnApplicationShutdown {
   constructor(@Inject(GLINT_MAPPER_CONFIG) config: GlintConfig) {
     this.connection = createRedisConnection(config.redisUrl, 'worker', 'mapper-jobs');
     this.eventWorkers = new GatherCohort(Math.min(config.events.workersCount, config.events.partitions));
-    this.jq = new JqEngine({ gatherMs: config.events.liveBatchWindowMs, cohort: this.eventWorkers });
+    this.jq = new JqEngine({ gatherMs: config.events.liveBatchWindowMs });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -125,8 +125,8 @@ export class MapperModule {
         },
         {
           provide: EventRouter,
-          inject: ['GITHUB_ACCESS', MappingConfigSource, EntityMapping, PublishProducer, ResyncScheduler, MapperResources, WebhookReconciler],
-          useFactory: (access: GithubAccess, mappingSource: MappingConfigSource, mapping: EntityMapping, producer: PublishProducer, resyncs: ResyncScheduler, resources: MapperResources, webhooks: WebhookReconciler | null) => {
+          inject: ['GITHUB_ACCESS', MappingConfigSource, PublishProducer, ResyncScheduler, MapperResources, WebhookReconciler],
+          useFactory: (access: GithubAccess, mappingSource: MappingConfigSource, producer: PublishProducer, resyncs: ResyncScheduler, resources: MapperResources, webhooks: WebhookReconciler | null) => {
             const catalog = createCatalogClient(config.catalog);
             const checkRunner = new ConfigCheckRunner({
               jq: resources.jq,
@@ -140,6 +140,8 @@ export class MapperModule {
             });
             const workflowRuns = new WorkflowRunEventProducer(resources.connection);
             const publisher = new PublishBatcher(producer, { windowMs: config.events.liveBatchWindowMs, cohort: resources.eventWorkers });
+            // Live events gather with the event workers; a resync's pages (the shared EntityMapping) gather for the window.
+            const mapping = new EntityMapping(resources.jq.gatheringWith(resources.eventWorkers));
             return new EventRouter([new LiveEventHandler({ access, mappingSource, mapping, publisher, resyncs, checkRunner, workflowRuns, webhooks: webhooks ?? undefined })]);
           },
         },

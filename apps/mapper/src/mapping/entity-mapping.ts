@@ -21,7 +21,7 @@ export function publishSettingsOf(config: PortAppConfig): PublishSettings {
 export class EntityMapping {
   private readonly mappers = new WeakMap<PortAppConfig, Array<{ selected: ResourceMapper; unfiltered: ResourceMapper }>>();
 
-  constructor(private readonly jq: JqEngine) {}
+  constructor(private readonly jq: Pick<JqEngine, 'evaluate'>) {}
 
   /** A resync page: every entity the resource makes of the objects, as upserts. */
   async mapPage(config: PortAppConfig, resourceIndex: number, objects: readonly GithubObject[], observedAt: string): Promise<MappedPage> {

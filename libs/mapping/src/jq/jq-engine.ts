@@ -14,7 +14,11 @@ export interface JqEngineOptions {
   timeoutMs?: number;
   /** How long a call of a few inputs waits to share its jq call with others of the same program; default 0. */
   gatherMs?: number;
-  /** The event workers, so a gathering call goes as soon as every one of them waits in a gather. */
+}
+
+export interface JqEvaluateOptions {
+  timeoutMs?: number;
+  /** The event workers the caller is one of: its gathering call goes as soon as every one of them waits in a gather. */
   cohort?: GatherCohort;
 }
 
@@ -35,7 +39,7 @@ export class JqEngine {
   private readonly timeoutMs: number;
 
   constructor(options: JqEngineOptions = {}) {
-    this.pool = new JqWorkerPool(options.workers ?? Math.min(4, availableParallelism()), { gatherMs: options.gatherMs, cohort: options.cohort });
+    this.pool = new JqWorkerPool(options.workers ?? Math.min(4, availableParallelism()), { gatherMs: options.gatherMs });
     this.timeoutMs = options.timeoutMs ?? 5_000;
   }
 
@@ -47,14 +51,14 @@ export class JqEngine {
   }
 
   /** Runs `program` on each input; a runtime error or a time-out is reported per input, never thrown. */
-  async evaluate(program: string, inputs: readonly unknown[], options: { timeoutMs?: number } = {}): Promise<JqOutcome[]> {
+  async evaluate(program: string, inputs: readonly unknown[], options: JqEvaluateOptions = {}): Promise<JqOutcome[]> {
     if (inputs.length === 0) return [];
     const wrapped = `${PRELUDE}try {ok: [(${program})]} catch {error: (. | if type == "string" then . else tojson end)}`;
     let result: JqRawResult;
     try {
       // The wrapper writes one line per input (its outputs or its error), so concurrent calls may share a worker call.
       result = await this.pool.run(
-        { input: inputs.map((input) => JSON.stringify(input ?? null)).join('\n'), program: wrapped, flags: ['-c'], linesPerInput: { inputs: inputs.length } },
+        { input: inputs.map((input) => JSON.stringify(input ?? null)).join('\n'), program: wrapped, flags: ['-c'], linesPerInput: { inputs: inputs.length }, cohort: options.cohort },
         options.timeoutMs ?? this.timeoutMs,
       );
     } catch (error) {
@@ -73,6 +77,11 @@ export class JqEngine {
       const parsed = JSON.parse(line) as { ok?: unknown[]; error?: string };
       return parsed.ok !== undefined ? { ok: true, outputs: parsed.ok } : { ok: false, error: parsed.error ?? 'unknown jq error' };
     });
+  }
+
+  /** This engine as the event workers of `cohort` use it: their gathering calls stop waiting once all of them wait. */
+  gatheringWith(cohort: GatherCohort): Pick<JqEngine, 'evaluate'> {
+    return { evaluate: (program, inputs, options = {}) => this.evaluate(program, inputs, { ...options, cohort }) };
   }
 
   /** The first output for one input (undefined when the program gives none); throws on a jq error. */

@@ -84,23 +84,37 @@ describe('JqWorkerPool gathering live runs (gatherMs)', () => {
   });
 
   it('with one event worker, sends a gathering run at once: nobody could join it', async () => {
-    sut = new JqWorkerPool(1, { gatherMs: 60_000, cohort: new GatherCohort(1) });
+    sut = new JqWorkerPool(1, { gatherMs: 60_000 });
 
-    const answer = await sut.run(lines('.n', '{"n":7}', 1), 5_000);
+    const answer = await sut.run({ ...lines('.n', '{"n":7}', 1), cohort: new GatherCohort(1) }, 5_000);
 
     expect(answer.stdout).toBe('7');
   });
 
   it('with several event workers, keeps gathering while one is free, and sends the runs as one call once all wait', async () => {
-    sut = new JqWorkerPool(2, { gatherMs: 60_000, cohort: new GatherCohort(2) });
+    sut = new JqWorkerPool(2, { gatherMs: 60_000 });
+    const cohort = new GatherCohort(2);
 
-    const first = sut.run(lines('.n * 10', '{"n":1}', 1), 5_000);
+    const first = sut.run({ ...lines('.n * 10', '{"n":1}', 1), cohort }, 5_000);
     await later(50);
     expect(workerCalls).toHaveBeenCalledTimes(0);
-    const second = sut.run(lines('.n * 10', '{"n":2}', 1), 5_000);
+    const second = sut.run({ ...lines('.n * 10', '{"n":2}', 1), cohort }, 5_000);
 
     expect((await Promise.all([first, second])).map((answer) => answer.stdout)).toEqual(['10', '20']);
     expect(workerCalls).toHaveBeenCalledTimes(1);
+  });
+
+  it("leaves runs outside the cohort (a resync's pages) gathering for the window when the cohort fills", async () => {
+    sut = new JqWorkerPool(2, { gatherMs: 300 });
+    const cohort = new GatherCohort(1);
+
+    const resyncPage = sut.run(lines('.n * 10', '{"n":1}', 1), 5_000);
+    const liveEvent = await sut.run({ ...lines('.n + 1', '{"n":1}', 1), cohort }, 5_000);
+    const sentBeforeTheWindowEnded = workerCalls.mock.calls.length;
+
+    expect(liveEvent.stdout).toBe('2');
+    expect(sentBeforeTheWindowEnded).toBe(1);
+    expect((await resyncPage).stdout).toBe('10');
   });
 
   it('without gatherMs sends each run to a free worker at once', async () => {
@@ -131,6 +145,15 @@ describe('JqEngine under load', () => {
         [{ ok: false, error: 'the jq program did not finish within 300 ms and was stopped' }],
         [{ ok: true, outputs: [3] }],
       ]);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('evaluates through gatheringWith(cohort) as one of the cohort: with a cohort of one, nothing waits for the window', async () => {
+    const engine = new JqEngine({ workers: 1, gatherMs: 60_000 });
+    try {
+      await expect(engine.gatheringWith(new GatherCohort(1)).evaluate('.a + 1', [{ a: 1 }])).resolves.toEqual([{ ok: true, outputs: [2] }]);
     } finally {
       await engine.close();
     }

@@ -12,6 +12,8 @@ export interface JqRun {
    * into one worker call, since compiling the program costs more than running it on one input.
    */
   linesPerInput?: { inputs: number };
+  /** The event workers this run's gather belongs to: it is sent as soon as every one of them waits in a gather. */
+  cohort?: GatherCohort;
 }
 
 export interface JqRawResult {
@@ -57,8 +59,6 @@ export interface JqPoolOptions {
    * arriving close together share one jq call (one compile) even while a thread is free. 0: sent at once.
    */
   gatherMs?: number;
-  /** The event workers: gathering runs are sent as soon as every worker waits in a gather. */
-  cohort?: GatherCohort;
 }
 
 /**
@@ -79,8 +79,8 @@ export class JqWorkerPool {
   private closed = false;
 
   private readonly gatherMs: number;
-  private readonly cohort?: GatherCohort;
-  private readonly unsubscribe: () => void;
+  /** The cohorts of the runs seen so far, each with its unsubscribe. */
+  private readonly cohorts = new Map<GatherCohort, () => void>();
 
   constructor(
     readonly size: number,
@@ -88,8 +88,6 @@ export class JqWorkerPool {
   ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`a jq pool needs at least one worker, got ${size}`);
     this.gatherMs = options.gatherMs ?? 0;
-    this.cohort = options.cohort;
-    this.unsubscribe = this.cohort?.onFull(() => this.stopGathering()) ?? (() => undefined);
     for (let index = 0; index < size; index += 1) this.slots.push({ worker: this.spawn() });
   }
 
@@ -100,7 +98,8 @@ export class JqWorkerPool {
       if (!gathers) {
         this.queue.push({ ...run, timeoutMs, resolve, reject });
       } else {
-        this.queue.push({ ...run, timeoutMs, resolve, reject, readyAt: performance.now() + this.gatherMs, release: this.cohort?.join() });
+        if (run.cohort && !this.cohorts.has(run.cohort)) this.cohorts.set(run.cohort, run.cohort.onFull(() => this.stopGathering()));
+        this.queue.push({ ...run, timeoutMs, resolve, reject, readyAt: performance.now() + this.gatherMs, release: run.cohort?.join() });
         // Only a wake-up: it must not keep a process alive that has nothing else to do.
         setTimeout(() => this.dispatch(), this.gatherMs).unref();
       }
@@ -110,13 +109,13 @@ export class JqWorkerPool {
 
   /** Every event worker waits in a gather, so nobody can join: every gathering run is ready now. */
   private stopGathering(): void {
-    for (const task of this.queue) task.readyAt = undefined;
+    for (const task of this.queue) if (task.cohort) task.readyAt = undefined;
     this.dispatch();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.unsubscribe();
+    this.cohorts.forEach((unsubscribe) => unsubscribe());
     for (const task of this.queue.splice(0)) {
       task.release?.();
       task.reject(new Error('the jq pool is closed'));
