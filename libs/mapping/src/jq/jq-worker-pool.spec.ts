@@ -3,10 +3,11 @@ import { GatherCohort } from '@glint/runtime';
 import { JqEngine } from './jq-engine';
 import { JqRun, JqWorkerPool } from './jq-worker-pool';
 
+const workerCalls = jest.spyOn(Worker.prototype, 'postMessage');
+const lines = (program: string, input: string, inputs: number): JqRun => ({ input, program, flags: ['-c'], linesPerInput: { inputs } });
+
 describe('JqWorkerPool merging waiting runs', () => {
   let sut: JqWorkerPool;
-  const workerCalls = jest.spyOn(Worker.prototype, 'postMessage');
-  const lines = (program: string, input: string, inputs: number): JqRun => ({ input, program, flags: ['-c'], linesPerInput: { inputs } });
 
   beforeEach(() => {
     sut = new JqWorkerPool(1);
@@ -55,8 +56,6 @@ describe('JqWorkerPool merging waiting runs', () => {
 
 describe('JqWorkerPool gathering live runs (gatherMs)', () => {
   let sut: JqWorkerPool;
-  const workerCalls = jest.spyOn(Worker.prototype, 'postMessage');
-  const lines = (program: string, input: string, inputs: number): JqRun => ({ input, program, flags: ['-c'], linesPerInput: { inputs } });
   const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   beforeEach(() => workerCalls.mockClear());
