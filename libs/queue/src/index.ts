@@ -25,5 +25,5 @@ export { PUBLISH_JOB_ATTEMPTS, publishKeys, PublishProducer, SYNC_KEYS_TTL_SECON
 export type { PublishJob } from './publish-producer';
 export { WorkflowRunEventProducer, workflowRunEventOf } from './workflow-run-events';
 export type { WorkflowRunEvent } from './workflow-run-events';
-export { DEFAULT_MAX_BATCHED_CHANGES, PublishBatcher } from './publish-batcher';
-export type { ChangesPublisher, PublishBatcherOptions } from './publish-batcher';
+export { PublishBatcher } from './publish-batcher';
+export type { ChangesPublisher } from './publish-batcher';

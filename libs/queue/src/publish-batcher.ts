@@ -1,5 +1,5 @@
 import type { GatherCohort } from '@glint/runtime';
-import type { PublishChangesJob, PublishSettings } from './publish-job';
+import type { PublishChangesJob } from './publish-job';
 
 /** What the batcher hands its batches to: the publish queue's producer. */
 export interface ChangesPublisher {
@@ -52,25 +52,27 @@ export class PublishBatcher implements ChangesPublisher {
   publishChanges(job: PublishChangesJob): Promise<string> {
     if (this.options.windowMs <= 0 || job.syncId !== undefined) return this.publisher.publishChanges(job);
     const key = batchKey(job);
-    let batch = this.open.get(key);
-    if (!batch) {
-      const opened: OpenBatch = { job: { ...job, changes: [] }, waiters: [], timer: setTimeout(() => this.flush(key, opened), this.options.windowMs) };
-      this.open.set(key, opened);
-      batch = opened;
-    }
+    const batch = this.open.get(key) ?? this.openBatch(key, job);
     batch.job.changes.push(...job.changes);
     const release = this.options.cohort?.join() ?? (() => undefined);
-    const queued = new Promise<string>((resolve, reject) => (batch as OpenBatch).waiters.push({ resolve, reject, release }));
+    const queued = new Promise<string>((resolve, reject) => batch.waiters.push({ resolve, reject, release }));
     if (batch.job.changes.length >= this.maxChanges) this.flush(key, batch);
     return queued;
+  }
+
+  private openBatch(key: string, job: PublishChangesJob): OpenBatch {
+    const batch: OpenBatch = { job: { ...job, changes: [] }, waiters: [], timer: setTimeout(() => this.flush(key, batch), this.options.windowMs) };
+    this.open.set(key, batch);
+    return batch;
   }
 
   private flushAll(): void {
     for (const [key, batch] of [...this.open]) this.flush(key, batch);
   }
 
+  /** Only ever called for an open batch: its timer is cleared here, so it cannot fire after another flush. */
   private flush(key: string, batch: OpenBatch): void {
-    if (this.open.get(key) === batch) this.open.delete(key);
+    this.open.delete(key);
     clearTimeout(batch.timer);
     batch.waiters.forEach((waiter) => waiter.release());
     void this.publisher.publishChanges(batch.job).then(
@@ -80,7 +82,6 @@ export class PublishBatcher implements ChangesPublisher {
   }
 }
 
-function batchKey(job: PublishChangesJob): string {
-  const settings: PublishSettings = job.settings;
-  return JSON.stringify([job.installationId, job.origin, settings.merge, settings.createMissingRelatedEntities, settings.deleteDependentEntities]);
+function batchKey({ installationId, origin, settings }: PublishChangesJob): string {
+  return JSON.stringify([installationId, origin, settings.merge, settings.createMissingRelatedEntities, settings.deleteDependentEntities]);
 }
