@@ -13,7 +13,7 @@ import { ConfigCheckRunner } from './config-checks';
 import { EventConsumerService } from './events/event-consumer.service';
 import { EventMetrics } from './events/event-metrics';
 import { EventRouter } from './events/event-router';
-import { LiveEventHandler } from './live/live-event-handler';
+import { liveEventHandlers } from './live/live-event-handlers';
 import { EntityMapping } from './mapping/entity-mapping';
 import { ResyncRunner } from './sync/resync-runner';
 import { ResyncScheduler } from './sync/resync-scheduler';
@@ -142,7 +142,7 @@ export class MapperModule {
             const publisher = new PublishBatcher(producer, { windowMs: config.events.liveBatchWindowMs, cohort: resources.eventWorkers });
             // Live events gather with the event workers; a resync's pages (the shared EntityMapping) gather for the window.
             const mapping = new EntityMapping(resources.jq.gatheringWith(resources.eventWorkers));
-            return new EventRouter([new LiveEventHandler({ access, mappingSource, mapping, publisher, resyncs, checkRunner, workflowRuns, webhooks: webhooks ?? undefined })]);
+            return new EventRouter(liveEventHandlers({ access, mappingSource, mapping, publisher, resyncs, checkRunner, workflowRuns, webhooks: webhooks ?? undefined }));
           },
         },
         { provide: EventMetrics, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => new EventMetrics(metrics) },

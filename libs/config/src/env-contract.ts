@@ -70,7 +70,7 @@ export const ENV_CONTRACT = [
     expects: 'how many ordered event partitions (queues) there are, 1 to 256; gateway and mapper must agree, drain queues before changing',
     defaultValue: '16',
   },
-  { name: 'EVENT_WORKERS_COUNT', expects: 'how many event partitions are processed in parallel, 1 to 64', defaultValue: '1' },
+  { name: 'EVENT_WORKERS_COUNT', expects: 'how many event partitions one mapper process works on at once, 1 to 64; `1` processes events strictly one after another', defaultValue: '16' },
   {
     name: 'LIVE_BATCH_WINDOW_MS',
     expects: "milliseconds the mapper gathers live events' jq runs and catalog changes into shared calls and publish jobs, 0 to 1000; 0 turns batching off",

@@ -33,7 +33,7 @@ describe('loadConfig', () => {
     });
     expect(sut.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(sut.kafka).toEqual({ brokers: ['127.0.0.1:9092'], sasl: undefined });
-    expect(sut.events).toEqual({ partitions: 16, workersCount: 1, liveBatchWindowMs: 20 });
+    expect(sut.events).toEqual({ partitions: 16, workersCount: 16, liveBatchWindowMs: 20 });
     expect(sut.sendRawDataExamples).toBe(true);
     expect(sut.shutdownGraceSeconds).toBe(25);
     expect(sut.redeliverySweepMinutes).toBe(5);

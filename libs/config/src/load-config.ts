@@ -57,7 +57,7 @@ export function loadConfig(env: Env, services: readonly ServiceName[] = SERVICE_
     kafka: readKafka(reader),
     events: {
       partitions: reader.int('EVENT_PARTITIONS', 16, { min: 1, max: 256 }),
-      workersCount: reader.int('EVENT_WORKERS_COUNT', 1, { min: 1, max: 64 }),
+      workersCount: reader.int('EVENT_WORKERS_COUNT', 16, { min: 1, max: 64 }),
       liveBatchWindowMs: reader.int('LIVE_BATCH_WINDOW_MS', 20, { min: 0, max: 1000 }),
     },
     resyncIntervalMinutes: reader.int('RESYNC_INTERVAL_MINUTES', 60, { min: 0, max: 7 * 24 * 60 }),

@@ -7,9 +7,9 @@ async function* listing(pages: number[][], failAfter?: number): AsyncIterable<nu
   }
 }
 
-async function collect<T>(batches: AsyncIterable<PageBatch<T>>): Promise<Array<{ objects: T[]; pages: number; firstPageAt: number }>> {
+async function collect<T>(batches: AsyncIterable<PageBatch<T>>): Promise<Array<{ objects: T[]; pages: number; firstPageAskedAt: number }>> {
   const collected = [];
-  for await (const batch of batches) collected.push({ objects: batch.objects, pages: batch.pages, firstPageAt: batch.firstPageAt.getTime() });
+  for await (const batch of batches) collected.push({ objects: batch.objects, pages: batch.pages, firstPageAskedAt: batch.firstPageAskedAt.getTime() });
   return collected;
 }
 
@@ -32,13 +32,20 @@ describe('pageBatches', () => {
     expect((await collect(sut)).map((batch) => batch.objects)).toEqual(batches);
   });
 
-  it('tells how many pages each batch holds and when its first page arrived', async () => {
-    const sut = pageBatches(listing([[1], [2], [3, 4], [5]]), 2, clock());
+  it('tells how many pages each batch holds and when its first page was asked for, before GitHub answered it', async () => {
+    let now = 0;
+    async function* slowListing(): AsyncIterable<number[]> {
+      for (const page of [[1], [2], [3, 4], [5]]) {
+        now += 100;
+        yield page;
+      }
+    }
+    const sut = pageBatches(slowListing(), 2, () => new Date((now += 1)));
 
     expect(await collect(sut)).toEqual([
-      { objects: [1, 2], pages: 2, firstPageAt: 1 },
-      { objects: [3, 4], pages: 1, firstPageAt: 2 },
-      { objects: [5], pages: 1, firstPageAt: 3 },
+      { objects: [1, 2], pages: 2, firstPageAskedAt: 1 },
+      { objects: [3, 4], pages: 1, firstPageAskedAt: 203 },
+      { objects: [5], pages: 1, firstPageAskedAt: 304 },
     ]);
   });
 

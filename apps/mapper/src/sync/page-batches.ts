@@ -3,8 +3,11 @@ export interface PageBatch<T> {
   objects: T[];
   /** How many listing pages the batch holds. */
   pages: number;
-  /** When the batch's first page arrived: every object in it is at least this new. */
-  firstPageAt: Date;
+  /**
+   * When the batch's first page was asked for: every object in it is at least this new. Not its arrival, which may
+   * come after a change the page does not show: a live event of that change must stay newer than the page.
+   */
+  firstPageAskedAt: Date;
 }
 
 /**
@@ -15,9 +18,14 @@ export interface PageBatch<T> {
  */
 export async function* pageBatches<T>(pages: AsyncIterable<readonly T[]>, minObjects: number, now: () => Date = () => new Date()): AsyncIterable<PageBatch<T>> {
   let batch: PageBatch<T> | undefined;
+  const iterator = pages[Symbol.asyncIterator]();
   try {
-    for await (const page of pages) {
-      batch ??= { objects: [], pages: 0, firstPageAt: now() };
+    for (;;) {
+      const askedAt = now();
+      const next = await iterator.next();
+      if (next.done) break;
+      const page = next.value;
+      batch ??= { objects: [], pages: 0, firstPageAskedAt: askedAt };
       for (const object of page) batch.objects.push(object);
       batch.pages += 1;
       if (batch.objects.length >= minObjects) {

@@ -7,7 +7,7 @@ import { addLogContext, errorMessage } from '@glint/runtime';
 import { EntityMapping, publishSettingsOf } from '../mapping/entity-mapping';
 import { withReferencedFiles } from '../mapping/referenced-files';
 import { organizationIncluded } from '../mapping/synced-accounts';
-import { fetchResource } from './kind-fetchers';
+import { fetchResource } from '../kinds';
 import { pageBatches } from './page-batches';
 import type { SyncMetrics } from './sync-metrics';
 import type { KindProgress, SyncStatus, SyncStatusStore } from './sync-status';
@@ -29,6 +29,8 @@ const RAW_EXAMPLES_PER_KIND = 5;
  * turns one jq call, publish job and catalog call per repository into one per hundred objects.
  */
 export const RESYNC_BATCH_OBJECTS = 100;
+/** How far GitHub's clock, which stamps `updated_at`, may be behind this machine's. */
+const CLOCK_SKEW_MARGIN_MS = 1_000;
 /** The status in Redis is saved again after this many more listing pages. */
 const STATUS_SAVE_EVERY_PAGES = 50;
 
@@ -86,8 +88,9 @@ export class ResyncRunner {
       try {
         let examplesSent = false;
         for await (const batch of pageBatches(fetchResource(context, resource, config), RESYNC_BATCH_OBJECTS, now)) {
-          // The first page's arrival: a live change of an object after that is newer than what the batch holds.
-          const observedAt = batch.firstPageAt.toISOString();
+          // A live change after the first page was asked for is newer than what the batch holds; GitHub stamps changes
+          // with its own clock, so the batch counts as a little older than that (never older than the resync).
+          const observedAt = new Date(Math.max(startedAt.getTime(), batch.firstPageAskedAt.getTime() - CLOCK_SKEW_MARGIN_MS)).toISOString();
           const mapped = await this.deps.mapping.mapPage(config, index, await withReferencedFiles(context, resource, batch.objects), observedAt);
           const pagesBefore = progress.pages;
           progress.pages += batch.pages;

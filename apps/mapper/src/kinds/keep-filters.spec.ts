@@ -1,5 +1,5 @@
 import type { Kind, PortAppConfig } from '@glint/mapping';
-import { keptBySelector } from './live-filters';
+import { keptBySelector } from '.';
 
 const config = { repositoryType: 'all' } as PortAppConfig;
 
@@ -18,6 +18,6 @@ describe('keptBySelector', () => {
   ];
 
   it.each(cases)('keeps $kind $object (of $parent) under $selector: $kept', ({ kind, selector, object, parent, kept }) => {
-    expect(keptBySelector(kind, selector, object, config, undefined, parent)).toBe(kept);
+    expect(keptBySelector(kind, selector, object, { config, parent })).toBe(kept);
   });
 });

@@ -1,10 +1,8 @@
-import type { GithubAccess, GithubInstallation } from '@glint/github';
-import type { MappingConfigSource } from '@glint/mapping';
-import type { PublishProducer, WebhookEvent } from '@glint/queue';
-import type { EntityMapping } from '../mapping/entity-mapping';
-import type { ResyncRequester, WhenRunning } from '../sync/resync-scheduler';
-import type { AccountWebhooks, TargetResult } from '../webhooks/webhook-reconciler';
-import { LiveEventHandler } from './live-event-handler';
+import type { GithubInstallation } from '@glint/github';
+import type { WebhookEvent } from '@glint/queue';
+import type { ResyncRequester, WhenRunning } from '../../sync/resync-scheduler';
+import type { AccountWebhooks, TargetResult } from '../../webhooks/webhook-reconciler';
+import { InstallationHandler } from './installation-handler';
 
 class RecordingResyncs implements ResyncRequester {
   readonly requested: Array<[GithubInstallation, string, WhenRunning | undefined]> = [];
@@ -26,16 +24,15 @@ function installationEvent(event: string, action: string, account: { login: stri
   return { deliveryId: 'd-1', event, action, groupKey: 'installation-7', partition: 0, receivedAt: '2026-01-01T00:00:00Z', payload: { action, installation: { id: 7, account } } };
 }
 
-describe('LiveEventHandler on installation events', () => {
-  const unused = {} as never;
+describe('InstallationHandler', () => {
   let resyncs: RecordingResyncs;
   let webhooks: RecordingWebhooks;
-  let sut: LiveEventHandler;
+  let sut: InstallationHandler;
 
   beforeEach(() => {
     resyncs = new RecordingResyncs();
     webhooks = new RecordingWebhooks();
-    sut = new LiveEventHandler({ access: unused as GithubAccess, mappingSource: unused as MappingConfigSource, mapping: unused as EntityMapping, publisher: unused as PublishProducer, resyncs, webhooks });
+    sut = new InstallationHandler(resyncs, webhooks);
   });
 
   it.each([

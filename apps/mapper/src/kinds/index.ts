@@ -1,0 +1,103 @@
+import type { FetchContext, GithubObject } from '@glint/github';
+import type { Kind, PortAppConfig, ResourceConfig } from '@glint/mapping';
+import { codeScanningAlertKind } from './code-scanning-alert';
+import { collaboratorKind } from './collaborator';
+import { dependabotAlertKind } from './dependabot-alert';
+import { deploymentKind } from './deployment';
+import { deploymentStatusKind } from './deployment-status';
+import { environmentKind } from './environment';
+import { fileKind } from './file';
+import { folderKind } from './folder';
+import { issueKind } from './issue';
+import type { FilterScope, KindModule, LiveContext, LiveObject, Selector } from './kind-module';
+import { organizationKind } from './organization';
+import { pullRequestKind } from './pull-request';
+import { releaseKind } from './release';
+import { repositoryKind } from './repository';
+import { secretScanningAlertKind } from './secret-scanning-alert';
+import { branchKind } from './branch';
+import { tagKind } from './tag';
+import { teamKind } from './team';
+import { userKind } from './user';
+import { workflowKind } from './workflow';
+import { workflowRunKind } from './workflow-run';
+
+export type { FilterScope, KindModule, LiveContext, LiveObject, Selector } from './kind-module';
+export { LiveReads } from './live-context';
+export { changedPaths } from './push-paths';
+
+/** Every kind's module. Adding a kind is adding its module here (and its selector options to the mapping schema). */
+export const KIND_MODULES: Readonly<Record<Kind, KindModule>> = {
+  organization: organizationKind,
+  repository: repositoryKind,
+  folder: folderKind,
+  user: userKind,
+  team: teamKind,
+  workflow: workflowKind,
+  'workflow-run': workflowRunKind,
+  'pull-request': pullRequestKind,
+  issue: issueKind,
+  release: releaseKind,
+  tag: tagKind,
+  branch: branchKind,
+  environment: environmentKind,
+  deployment: deploymentKind,
+  'deployment-status': deploymentStatusKind,
+  'dependabot-alert': dependabotAlertKind,
+  'code-scanning-alerts': codeScanningAlertKind,
+  'secret-scanning-alerts': secretScanningAlertKind,
+  file: fileKind,
+  collaborator: collaboratorKind,
+};
+
+const MODULES = Object.values(KIND_MODULES);
+
+/** Kinds listed repository by repository (`FetchContext.repositories` narrows them). */
+export const REPOSITORY_SCOPED_KINDS: ReadonlySet<Kind> = new Set(MODULES.filter((module) => module.repositoryScoped).map((module) => module.kind));
+
+/** The webhook events that change objects of some kind. */
+export const OBJECT_EVENTS: readonly string[] = [...new Set(MODULES.flatMap((module) => module.liveEvents))];
+
+/** A resource's resync listing, with the mapping's top-level `repositoryType`. */
+export function fetchResource(context: FetchContext, resource: ResourceConfig, config: PortAppConfig): AsyncIterable<GithubObject[]> {
+  const { query: _query, ...options } = resource.selector;
+  return KIND_MODULES[resource.kind].list(context, { repositoryType: config.repositoryType, ...options });
+}
+
+/** The objects an event changes, of every kind. */
+export async function liveObjectsOf(live: LiveContext): Promise<LiveObject[]> {
+  const objects: LiveObject[] = [];
+  for (const module of MODULES) {
+    if (module.liveEvents.includes(live.event.event)) objects.push(...(await module.liveObjects(live)));
+  }
+  return objects;
+}
+
+const ORGANIZATION_LEVEL: ReadonlySet<Kind> = new Set(['organization', 'user', 'team']);
+
+/**
+ * Whether a resync would list the live object: the kind's listing filters (`states`, `statuses`, …) and the mapping's
+ * `repositoryType` on its repository. An object the listing would leave out is deleted.
+ */
+export function keptBySelector(kind: Kind, selector: Selector, object: GithubObject, scope: FilterScope): boolean {
+  const module = KIND_MODULES[kind];
+  if (kind === 'repository') return visibilityKept(object, scope.config.repositoryType) && (module.keeps?.(selector, object, scope) ?? true);
+  if (scope.repository && !ORGANIZATION_LEVEL.has(kind) && !visibilityKept(scope.repository, scope.config.repositoryType)) return false;
+  return module.keeps?.(selector, object, scope) ?? true;
+}
+
+/** The `GET /orgs/{org}/repos?type=` filter. */
+function visibilityKept(repository: GithubObject, repositoryType: string): boolean {
+  switch (repositoryType) {
+    case 'public':
+      return repository['private'] !== true && (repository['visibility'] ?? 'public') === 'public';
+    case 'private':
+      return repository['private'] === true;
+    case 'forks':
+      return repository['fork'] === true;
+    case 'sources':
+      return repository['fork'] !== true;
+    default:
+      return true;
+  }
+}

@@ -1,0 +1,57 @@
+import { fetchRepositories, GithubObject, Repository } from '@glint/github';
+import { KindModule, LiveContext, LiveObject } from './kind-module';
+import { changedPaths, pushedBranch } from './push-paths';
+
+const REPOSITORY_GONE = new Set(['deleted', 'archived']);
+
+/**
+ * A `repository` payload's object is the REST repository, ordered by `updated_at`. Its enrichment (`includedFiles`,
+ * `includedRelations`) comes from the enrichment cache. A push to the default branch that changes an included file
+ * re-reads the repository (a push payload's repository is not the REST one: `pushed_at` is a Unix number there).
+ */
+export const repositoryKind: KindModule = {
+  kind: 'repository',
+  repositoryScoped: false,
+  list: async function* (context, selector) {
+    // Archived repositories are not catalogued: archiving one deletes its entity.
+    for await (const page of fetchRepositories(context, selector)) yield page.filter((repository) => repository['archived'] !== true);
+  },
+  liveEvents: ['repository', 'push'],
+  liveObjects: (live) => (live.event.event === 'push' ? pushedRepository(live) : changedRepository(live)),
+  keeps: (_selector, object) => object['archived'] !== true,
+};
+
+async function changedRepository(live: LiveContext): Promise<LiveObject[]> {
+  const repository = live.repository;
+  if (!repository) return [];
+  const enrich = live.enrichRepository;
+  const action = live.action ?? '';
+  const objects: LiveObject[] = [];
+  if (action === 'deleted') objects.push({ kind: 'repository', current: null, known: repository, observedAt: live.now().toISOString() });
+  else {
+    const object = await live.fromPayload('repository', repository, () => live.read('GET /repos/{owner}/{repo}'));
+    objects.push({ ...object, current: REPOSITORY_GONE.has(action) ? null : object.current, known: repository, enrich });
+  }
+  const previousName = (live.payload['changes'] as { repository?: { name?: { from?: string } } } | undefined)?.repository?.name?.from;
+  if (action === 'renamed' && previousName) {
+    const renamed: GithubObject = { ...repository, name: previousName, full_name: `${repository.owner.login}/${previousName}` };
+    objects.push({ kind: 'repository', current: null, known: renamed, observedAt: objects[0]?.observedAt });
+  }
+  return objects;
+}
+
+async function pushedRepository(live: LiveContext): Promise<LiveObject[]> {
+  const repository = live.repository;
+  if (!repository || pushedBranch(live.payload) !== repository.default_branch) return [];
+  const changed = new Set(changedPaths(live.payload));
+  const included = live.config.resources.filter((resource) => resource.kind === 'repository').flatMap((resource) => includedFilesOf(resource.selector));
+  if (!included.some((path) => changed.has(path))) return [];
+  live.enrichments.filesChanged(live.fetch.organization, repository.name);
+  const current = await live.read('GET /repos/{owner}/{repo}');
+  return [{ kind: 'repository', current: current as Repository | null, known: repository, enrich: live.enrichRepository }];
+}
+
+function includedFilesOf(selector: Readonly<Record<string, unknown>>): string[] {
+  const files = selector['includedFiles'];
+  return Array.isArray(files) ? files.filter((file): file is string => typeof file === 'string') : [];
+}
