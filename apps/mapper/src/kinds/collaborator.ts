@@ -1,5 +1,6 @@
 import { fetchCollaborators, GithubObject } from '@glint/github';
 import type { ResourceConfig } from '@glint/mapping';
+import { payloadOf } from '../events/webhook-payload';
 import { KindModule } from './kind-module';
 
 /** Re-read through the collaborator's permission: a `member` payload's user has no `role_name` or `permissions`. */
@@ -9,9 +10,9 @@ export const collaboratorKind: KindModule = {
   list: (context, selector) => fetchCollaborators(context, selector),
   liveEvents: ['member'],
   async liveObjects(live) {
-    const member = live.payload['member'] as { login?: unknown } | undefined;
+    const member = payloadOf(live.event, 'member')?.member;
     const repository = live.repository;
-    if (typeof member?.login !== 'string' || !repository) return [];
+    if (!member || !repository) return [];
     const login = member.login;
     live.enrichments.relationsChanged(live.fetch.organization, repository.name);
     const removed = live.action === 'removed' || live.action === 'deleted';

@@ -1,4 +1,5 @@
 import { fetchRepositories, GithubObject, Repository } from '@glint/github';
+import { payloadOf } from '../events/webhook-payload';
 import { KindModule, LiveContext, LiveObject } from './kind-module';
 import { changedPaths, pushedBranch } from './push-paths';
 
@@ -32,8 +33,9 @@ async function changedRepository(live: LiveContext): Promise<LiveObject[]> {
     const object = await live.fromPayload('repository', repository, () => live.read('GET /repos/{owner}/{repo}'));
     objects.push({ ...object, current: REPOSITORY_GONE.has(action) ? null : object.current, known: repository, enrich });
   }
-  const previousName = (live.payload['changes'] as { repository?: { name?: { from?: string } } } | undefined)?.repository?.name?.from;
-  if (action === 'renamed' && previousName) {
+  const payload = payloadOf(live.event, 'repository');
+  const previousName = payload?.action === 'renamed' ? payload.changes.repository.name.from : undefined;
+  if (previousName) {
     const renamed: GithubObject = { ...repository, name: previousName, full_name: `${repository.owner.login}/${previousName}` };
     objects.push({ kind: 'repository', current: null, known: renamed, observedAt: objects[0]?.observedAt });
   }

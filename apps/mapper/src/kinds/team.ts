@@ -1,4 +1,5 @@
 import { fetchTeams, GithubObject } from '@glint/github';
+import { payloadOf } from '../events/webhook-payload';
 import { KindModule, LiveContext } from './kind-module';
 
 /** Re-read with its members: `team` and `membership` payloads carry neither the whole team nor its members. */
@@ -8,12 +9,13 @@ export const teamKind: KindModule = {
   list: (context, selector) => fetchTeams(context, selector),
   liveEvents: ['team', 'membership'],
   async liveObjects(live) {
-    const team = live.payload['team'] as { slug?: unknown } | undefined;
-    if (typeof team?.slug !== 'string') return [];
+    const team = payloadOf(live.event, 'team', 'membership')?.team;
+    const slug = team && 'slug' in team ? team.slug : undefined;
+    if (!team || typeof slug !== 'string') return [];
     live.enrichments.relationsChanged(live.fetch.organization);
     const known = { ...team, __organization: live.fetch.organization };
     if (live.event.event === 'team' && live.action === 'deleted') return [{ kind: 'team', current: null, known, observedAt: live.now().toISOString() }];
-    return [{ kind: 'team', current: await teamWithMembers(live, team.slug), known }];
+    return [{ kind: 'team', current: await teamWithMembers(live, slug), known }];
   },
 };
 

@@ -3,7 +3,7 @@ import type { HandlerResult, WebhookEvent } from '@glint/queue';
 import type { EventKindHandler } from '../../events/event-router';
 import type { ResyncRequester } from '../../sync/resync-scheduler';
 import type { AccountWebhooks } from '../../webhooks/webhook-reconciler';
-import { payloadOf } from './webhook-payload';
+import { payloadOf } from '../../events/webhook-payload';
 
 /** Installation actions after which the account has repositories (or permissions) the catalog does not reflect yet. */
 const RESYNCING_ACTIONS: ReadonlySet<string> = new Set(['created', 'added', 'new_permissions_accepted', 'unsuspend']);

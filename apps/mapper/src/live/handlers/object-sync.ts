@@ -7,7 +7,7 @@ import { withReferencedFiles } from '../../mapping/referenced-files';
 import { organizationIncluded } from '../../mapping/synced-accounts';
 import { LIVE_EVENTS } from '../live-events';
 import { keptBySelector, LiveObject } from '../../kinds';
-import { payloadOf } from './webhook-payload';
+import { payloadOf } from '../../events/webhook-payload';
 
 /** The synced account an event is for, and how to read it from GitHub. */
 export interface EventScope {

@@ -5,7 +5,7 @@ import type { ChangesPublisher, EntityChange } from '@glint/queue';
 import { publishSettingsOf } from '../../mapping/entity-mapping';
 import { changedPaths } from '../../kinds';
 import type { EventScope } from './object-sync';
-import type { WebhookPayload } from './webhook-payload';
+import type { WebhookPayload } from '../../events/webhook-payload';
 
 /** A sha of zeros: the push created (before) or deleted (after) the branch, so the file did not exist then. */
 const NO_COMMIT = /^0+$/;

@@ -6,7 +6,7 @@ import type { ResyncRequester } from '../../sync/resync-scheduler';
 import { changedPaths } from '../../kinds';
 import type { ObjectSync } from './object-sync';
 import type { PushGitops } from './push-gitops';
-import { payloadOf, WebhookPayload } from './webhook-payload';
+import { payloadOf, WebhookPayload } from '../../events/webhook-payload';
 
 /**
  * A push: when it changes a mapping file on a default branch, the mapping is reloaded and the account resynced; its

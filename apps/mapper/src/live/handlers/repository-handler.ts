@@ -5,7 +5,7 @@ import type { EventKindHandler } from '../../events/event-router';
 import type { ResyncRequester } from '../../sync/resync-scheduler';
 import { fetchResource, LiveObject, REPOSITORY_SCOPED_KINDS } from '../../kinds';
 import type { ObjectSync } from './object-sync';
-import { payloadOf } from './webhook-payload';
+import { payloadOf } from '../../events/webhook-payload';
 
 /** Repository actions after which entities of the repository's other kinds may be orphaned or renamed. */
 const REPOSITORY_CASCADES: ReadonlySet<string> = new Set(['deleted', 'renamed', 'transferred']);
