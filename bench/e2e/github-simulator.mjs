@@ -1,7 +1,9 @@
 // bench/e2e's GitHub: the simulator in a process of its own, forked by run.mjs, which drives it over IPC. Its CPU and
 // memory stay apart from the services measured, and its event loop (webhook deliveries, API answers) from the bench's.
 //
-// Started with one JSON argument: { reposPerOrg, pullRequestsPerRepo, seed, webhookConcurrency }. Requests arrive as
+// Started with one JSON argument: { reposPerOrg, pullRequestsPerRepo, seed, webhookConcurrency, limits, latencyMs,
+// latencyJitterMs } (limits: 'ghes', rate limits off, or 'github.com', GitHub.com's primary and secondary limits with
+// the installation's limit from its repository and member count). Requests arrive as
 // { id, type, ...arguments } and are answered { id, result } or { id, error }; while a load runs, the process also
 // sends { type: 'mutations', items } and { type: 'deliveries', items } in batches.
 import { createRequire } from 'node:module';
@@ -26,9 +28,9 @@ const simulator = await GithubSimulator.start({
   reposPerOrg: options.reposPerOrg,
   pullRequestsPerRepo: options.pullRequestsPerRepo,
   issuesPerRepo: 1,
-  // GitHub.com's 5,000 requests an hour would turn this into a benchmark of waiting for the window to reset (the
-  // client waits, as it should); GHES often runs with rate limits off, which is what is measured here.
-  rateLimit: { limit: 100_000_000, windowSeconds: 3600 },
+  limits: options.limits ?? 'ghes',
+  latencyMs: options.latencyMs ?? 0,
+  latencyJitterMs: options.latencyJitterMs ?? 0,
   deliveryLogLimit: 1_000,
   // GitHub delivers concurrently; one at a time would cap the rate at what one round trip to the gateway allows.
   webhookConcurrency: options.webhookConcurrency ?? 32,
@@ -123,7 +125,13 @@ function expected() {
 }
 
 const handlers = {
-  info: () => ({ appId: simulator.appId, privateKeyPem: simulator.appPrivateKeyPem, url: simulator.url, org }),
+  info: () => ({
+    appId: simulator.appId,
+    privateKeyPem: simulator.appPrivateKeyPem,
+    url: simulator.url,
+    org,
+    installationRateLimit: simulator.installationRateLimit(simulator.installations()[0].id) ?? null,
+  }),
   configureWebhook: ({ url, secret }) => simulator.configureWebhook({ url, secret }),
   stats: () => simulator.stats(),
   resetStats: () => simulator.resetStats(),

@@ -14,13 +14,22 @@
 //   later change's title: the earlier change counts as arrived then ("coalesced"), 0 ms if that was before its own
 //   webhook left. Change-to-catalog (from the mutation) has neither subtlety. Lost: a change never in the catalog.
 //   Printed per rate: p50/p90/p99/max, the rate achieved, the backlog when the load stopped and the time to drain
-//   it, CPU per process and per change, each stage's time per item, GitHub requests and catalog calls per change.
+//   it, CPU per process and per change, each stage's time per item, GitHub requests and catalog calls per change,
+//   the rate-limit points those requests cost on GitHub.com (1 per read not answered 304, 5 per write) and the
+//   requests a rate limit refused (primary / secondary).
 // resync: --resync-repos repositories with --resync-pulls pull requests each, the mapper's resync at start, timed
 //   until the mapper reports it completed, the publisher finished the sync (stale cleanup) and the catalog holds
-//   every entity the simulator's records say it must. GitHub requests (the simulator's count), catalog calls (the
-//   publisher's glint_catalog_answers_total), peak RSS (VmHWM) and CPU of each service.
+//   every entity the simulator's records say it must. GitHub requests (the simulator's count), their rate-limit
+//   points and refusals, catalog calls (the publisher's glint_catalog_answers_total), peak RSS (VmHWM) and CPU of each
+//   service.
+// GitHub: every API answer takes --github-latency-ms (default 100) ± 20%, uniformly spread, the same sequence each
+//   run; --github-limits ghes (default: GitHub Enterprise Server's default, rate limits off) or github.com
+//   (GitHub.com's limits: the App installation's 5,000/h plus 50 per repository and member above 20, at most 12,500/h;
+//   100 requests in flight and 900 points a minute per installation).
+// --workers sets the mapper's EVENT_WORKERS_COUNT; without it the product's default applies.
 //
-//   node bench/e2e/run.mjs [--phases latency,resync] [--rates 100,500] [--seconds 60] [--workers 16] [--partitions 16]
+//   node bench/e2e/run.mjs [--phases latency,resync] [--rates 100,500] [--seconds 60] [--workers N] [--partitions 16]
+//     [--github-latency-ms 100] [--github-limits ghes|github.com]
 //     [--latency-repos 400] [--latency-pulls 10] [--open-every 10] [--webhook-concurrency 32]
 //     [--resync-repos 10000] [--resync-pulls 5] [--drain-timeout-seconds 600] [--profile mapper,publisher,…]
 //     [--node-flags "--max-semi-space-size=16 --enable-source-maps"]
@@ -41,7 +50,12 @@ const option = (name, fallback) => args[name] ?? process.env[`BENCH_E2E_${name.t
 const PHASES = String(option('phases', 'latency,resync')).split(',');
 const RATES = String(option('rates', '100,500')).split(',').map(Number);
 const SECONDS = Number(option('seconds', 60));
-const WORKERS = Number(option('workers', 16));
+/** Undefined unless given: the mapper then runs with the product's default EVENT_WORKERS_COUNT. */
+const WORKERS = option('workers', undefined) === undefined ? undefined : Number(option('workers'));
+const GITHUB_LATENCY_MS = Number(option('github-latency-ms', 100));
+const GITHUB_LATENCY_JITTER_MS = Math.round(GITHUB_LATENCY_MS * 0.2);
+const GITHUB_LIMITS = String(option('github-limits', 'ghes'));
+if (GITHUB_LIMITS !== 'ghes' && GITHUB_LIMITS !== 'github.com') throw new Error(`--github-limits must be ghes or github.com, got ${GITHUB_LIMITS}`);
 const PARTITIONS = Number(option('partitions', 16));
 const LATENCY_REPOS = Number(option('latency-repos', 400));
 const LATENCY_PULLS = Number(option('latency-pulls', 10));
@@ -63,6 +77,7 @@ const NOTIFY_CHANNEL = 'bench_e2e';
 execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
 const require = createRequire(join(root, 'dist/'));
 const { createTemporaryDatabase, freePort, waitFor } = require('@glint/testing');
+const { ENV_CONTRACT } = require('@glint/config');
 const { Queue } = require('bullmq');
 const { Redis } = require('ioredis');
 const { Client } = require('pg');
@@ -70,6 +85,16 @@ const { Client } = require('pg');
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const cleanups = [];
+const workersSetting = () =>
+  WORKERS === undefined
+    ? `EVENT_WORKERS_COUNT unset (the product's default, ${ENV_CONTRACT.find((variable) => variable.name === 'EVENT_WORKERS_COUNT')?.defaultValue ?? '?'})`
+    : `EVENT_WORKERS_COUNT=${WORKERS} (--workers)`;
+const githubSetting = (github) =>
+  `GitHub simulator: latency ${GITHUB_LATENCY_MS} ± ${GITHUB_LATENCY_JITTER_MS} ms (uniform), limits ${GITHUB_LIMITS}` +
+  (GITHUB_LIMITS === 'github.com' ? ` (installation ${github?.installationRateLimit ?? '?'}/h, 100 in flight, 900 points/min)` : ' (rate limits off)');
+/** Rate-limit points per change or per repository, and the requests a limit refused. */
+const rateLimitFigures = (stats, per, unit) =>
+  `rate-limit points ${stats.points} (${(stats.points / per).toFixed(2)} per ${unit}), refused by a limit: primary ${stats.refusedPrimary}, secondary ${stats.refusedSecondary}`;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Processes
@@ -87,7 +112,10 @@ function startRedis(port) {
 /** A built service in its own process; warnings and errors it logs are counted and the last ones kept. */
 function startService(name, env) {
   const profile = PROFILE.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE_DIR, name)}`] : [];
-  const child = spawn(process.execPath, [...GLINT_NODE_FLAGS, ...profile, join(root, 'dist/glint'), name], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const childEnv = { ...process.env, ...env };
+  // Without --workers the product's default applies, whatever the shell exported.
+  if (WORKERS === undefined) delete childEnv.EVENT_WORKERS_COUNT;
+  const child = spawn(process.execPath, [...GLINT_NODE_FLAGS, ...profile, join(root, 'dist/glint'), name], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   child.serviceName = name;
   child.problems = { warn: 0, error: 0, last: [] };
   let tail = '';
@@ -277,13 +305,13 @@ async function startStack(label, simulatorOptions, { mapperFirst = true } = {}) 
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   const database = await createTemporaryDatabase(`bench_e2e_${label}`);
   cleanups.push(() => database.drop().catch(() => undefined));
-  const simulator = await startSimulator(simulatorOptions);
+  const simulator = await startSimulator({ ...simulatorOptions, limits: GITHUB_LIMITS, latencyMs: GITHUB_LATENCY_MS, latencyJitterMs: GITHUB_LATENCY_JITTER_MS });
   const github = await simulator.request('info');
   const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (name) => [name, await freePort()])));
   const urls = Object.fromEntries(SERVICES.map((name) => [name, `http://127.0.0.1:${ports[name]}`]));
   const env = {
     EVENT_PARTITIONS: String(PARTITIONS),
-    EVENT_WORKERS_COUNT: String(WORKERS),
+    ...(WORKERS === undefined ? {} : { EVENT_WORKERS_COUNT: String(WORKERS) }),
     REDIS_URL: redisUrl,
     DATABASE_URL: database.url,
     HTTP_HOST: '127.0.0.1',
@@ -436,7 +464,8 @@ async function latencyPhase() {
   const stack = await startStack('latency', { reposPerOrg: LATENCY_REPOS, pullRequestsPerRepo: LATENCY_PULLS, seed: 7, webhookConcurrency: WEBHOOK_CONCURRENCY });
   const resync = await waitForResync(stack, DRAIN_TIMEOUT_MS);
   await waitForQuiet(stack, DRAIN_TIMEOUT_MS);
-  console.log(`initial resync ${resync.state} (${resync.kinds.map((kind) => `${kind.kind} ${kind.entities}`).join(', ')})`);
+  const initial = await stack.simulator.request('stats');
+  console.log(`initial resync ${resync.state} (${resync.kinds.map((kind) => `${kind.kind} ${kind.entities}`).join(', ')}); GitHub requests ${initial.requests}, ${rateLimitFigures(initial, LATENCY_REPOS, 'repository')}`);
   const catalog = await listenForCatalogWrites(stack.db, stack.databaseUrl);
   await stack.simulator.request('configureWebhook', { url: `${stack.urls.gateway}/webhook`, secret: SECRET });
   const sampler = rssSampler(stack.processes);
@@ -524,6 +553,9 @@ async function latencyPhase() {
       cpuPerChange: Object.fromEntries([...Object.keys(drained.byProcess).map((name) => [name, drained.byProcess[name] - (before.byProcess[name] ?? 0)]), ['postgres', drained.postgres - before.postgres]].map(([name, used]) => [name, (used * 1000) / step.sent])),
       stages: stagesBetween(stagesBefore, stagesAfter),
       githubPerChange: github.requests / step.sent,
+      pointsPerChange: github.points / step.sent,
+      refused: { primary: github.refusedPrimary, secondary: github.refusedSecondary },
+      rateLimits: rateLimitFigures(github, step.sent, 'change'),
       githubRoutes: Object.entries(github.byRoute).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([route, count]) => `${route} ${count}`).join(', '),
       catalogPerChange: (stagesAfter.catalogCalls - stagesBefore.catalogCalls) / step.sent,
       rss: sampler.peaks(),
@@ -546,8 +578,11 @@ async function latencyPhase() {
   await stack.stop();
 
   console.log(`\nbench/e2e latency: webhook POSTed by the simulator → row committed in the catalog (ms); ${LATENCY_REPOS} repositories, ${rows[0]?.rotation ?? '?'} open pull requests edited in turn, every ${OPEN_EVERY}th change opens one`);
-  console.log(`settings: EVENT_PARTITIONS=${PARTITIONS} EVENT_WORKERS_COUNT=${WORKERS} (one mapper, one publisher), LOG_LEVEL=warn; simulator webhook concurrency ${WEBHOOK_CONCURRENCY}; ${load()}`);
-  console.log(['rate/s', 'sent', 'achieved/s', 'posted/s', 'p50', 'p90', 'p99', 'max', 'change→catalog p50/p99', 'POST p50/p99', 'coalesced (before own webhook)', 'lost', 'failed POSTs', 'backlog at end (webhooks/events/publish)', 'drained in s'].join(' | '));
+  console.log(`settings: EVENT_PARTITIONS=${PARTITIONS} ${workersSetting()} (one mapper, one publisher), LOG_LEVEL=warn; simulator webhook concurrency ${WEBHOOK_CONCURRENCY}; ${load()}`);
+  console.log(githubSetting(stack.github));
+  console.log(
+    ['rate/s', 'sent', 'achieved/s', 'posted/s', 'p50', 'p90', 'p99', 'max', 'change→catalog p50/p99', 'POST p50/p99', 'coalesced (before own webhook)', 'lost', 'failed POSTs', 'backlog at end (webhooks/events/publish)', 'drained in s', 'GitHub requests/change', 'rate-limit points/change', 'refused primary/secondary'].join(' | '),
+  );
   for (const row of rows) {
     console.log(
       [
@@ -566,6 +601,9 @@ async function latencyPhase() {
         row.failedDeliveries.length,
         `${row.backlog.webhooks}/${row.backlog.events}/${row.backlog.publish}`,
         row.drainSeconds.toFixed(1),
+        row.githubPerChange.toFixed(2),
+        row.pointsPerChange.toFixed(2),
+        `${row.refused.primary}/${row.refused.secondary}`,
       ].join(' | '),
     );
   }
@@ -573,7 +611,7 @@ async function latencyPhase() {
     console.log(`${row.rate}/s cpu (% of one core, during the load): ${row.cpu.text}; machine busy ${row.cpu.machine} of ${cpus().length} cores; schedule lag max ${ms(row.maxLagMs)} ms`);
     const perChange = Object.entries(row.cpuPerChange);
     console.log(`${row.rate}/s cpu ms per change (load and drain): ${perChange.map(([name, used]) => `${name} ${used.toFixed(1)}`).join(', ')}; total ${perChange.reduce((sum, [, used]) => sum + used, 0).toFixed(1)}`);
-    console.log(`${row.rate}/s per item: ${row.stages}; GitHub requests per change ${row.githubPerChange.toFixed(2)} (${row.githubRoutes}); catalog calls per change ${row.catalogPerChange.toFixed(2)}`);
+    console.log(`${row.rate}/s per item: ${row.stages}; GitHub requests per change ${row.githubPerChange.toFixed(2)} (${row.githubRoutes}), ${row.rateLimits}; catalog calls per change ${row.catalogPerChange.toFixed(2)}`);
     console.log(`${row.rate}/s peak RSS (sampled): ${[...row.rss].map(([name, mb]) => `${name} ${mb.toFixed(0)} MB`).join(', ')}`);
     if (row.lost > 0) console.log(`${row.rate}/s lost changes, first: ${row.lostSample.join(', ')}`);
     if (row.failedDeliveries.length > 0) console.log(`${row.rate}/s failed webhook POSTs, first: ${row.failedDeliveries.slice(0, 5).join(', ')}`);
@@ -661,12 +699,14 @@ async function resyncPhase() {
   const written = entities.filter((line) => /outcome="(created|updated)"/.test(line.labels)).reduce((sum, line) => sum + line.value, 0);
   console.log(`\nbench/e2e resync: ${RESYNC_REPOS} repositories (${expected.repositories.length} live, the rest archived, plus .github-private), ${expected.generatedPullRequests} pull requests`);
   console.log(`  the shipped mapping catalogues the organization, live repositories (README.md and CODEOWNERS read for each) and open pull requests: ${expected.pullRequests.length}`);
-  console.log(`settings: EVENT_PARTITIONS=${PARTITIONS} EVENT_WORKERS_COUNT=${WORKERS} (one mapper, one publisher), SEND_RAW_DATA_EXAMPLES=true, LOG_LEVEL=warn; ${load()}`);
+  console.log(`settings: EVENT_PARTITIONS=${PARTITIONS} ${workersSetting()} (one mapper, one publisher), SEND_RAW_DATA_EXAMPLES=true, LOG_LEVEL=warn; ${load()}`);
+  console.log(githubSetting(stack.github));
   console.log(`wall time from the mapper's start: ${seconds(finished)} s (mapper up after ${seconds(mapperUp)} s; resync reported ${resync.state} at ${seconds(mapperDoneAt)} s, ` +
     `the mapper's own timing ${((Date.parse(resync.finishedAt) - Date.parse(resync.startedAt)) / 1000).toFixed(1)} s; catalog complete at ${seconds(catalogCompleteAt)} s; publisher's sync completion at ${seconds(cleanupAt)} s)`);
   console.log(`resync kinds: ${resync.kinds.map((kind) => `${kind.kind} ${kind.pages} pages, ${kind.objects} objects, ${kind.entities} entities`).join('; ')}`);
   const routes = Object.entries(stats.byRoute).sort((a, b) => b[1] - a[1]);
   console.log(`GitHub requests: ${stats.requests} (${stats.notModified} answered 304): ${routes.slice(0, 8).map(([route, count]) => `${route} ${count}`).join(', ')}${routes.length > 8 ? ', …' : ''}`);
+  console.log(`GitHub requests per repository ${(stats.requests / RESYNC_REPOS).toFixed(2)}, ${rateLimitFigures(stats, RESYNC_REPOS, 'repository')}`);
   console.log(`catalog calls (publisher): ${totalCalls} for ${written} entities written (${(written / totalCalls).toFixed(1)} per call): ${calls.map((line) => `${line.labels} ${line.value}`).join(', ')}`);
   console.log(`publisher: ${entities.map((line) => `${line.labels} ${line.value}`).join(', ')}; sync completion: ${cleanups.map((line) => `${line.labels} ${line.value}`).join(', ')}`);
   console.log(`catalog vs the simulator's records: ${differences.length === 0 ? 'equal' : `${differences.length} difference(s), first: ${differences.slice(0, 5).join('; ')}`}`);

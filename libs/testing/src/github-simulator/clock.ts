@@ -2,8 +2,11 @@
 export class SimulatedClock {
   private offsetMs = 0;
 
+  /** `realNow` stands still in unit tests, so only `advance` moves the clock. */
+  constructor(private readonly realNow: () => number = Date.now) {}
+
   now(): number {
-    return Date.now() + this.offsetMs;
+    return this.realNow() + this.offsetMs;
   }
 
   advance(ms: number): void {

@@ -29,8 +29,8 @@ export interface RouteContext {
   auth: SimulatorAuth;
   clock: SimulatedClock;
   options: ResolvedOptions;
-  /** The caller's primary rate limit before this request. */
-  rateLimit: RateLimitStatus;
+  /** The caller's primary rate limit before this request; undefined when rate limits are off. */
+  rateLimit: RateLimitStatus | undefined;
   webhooks: WebhookDeliverer;
   events: EventSender;
   runner: WorkflowRunner;

@@ -6,7 +6,8 @@ import { SimulatedClock } from './clock';
 import { errorResult, RouteContext, RouteResult } from './context';
 import { ADMIN_LOGIN, generateState } from './generator';
 import { resolveOptions, ResolvedOptions, SimulatorOptions } from './options';
-import { rateLimitHeaders, RateLimiter, RateLimitStatus } from './rate-limit';
+import { ResponseDelay } from './latency';
+import { GITHUB_COM_HOURLY_LIMITS, GITHUB_COM_WINDOW_SECONDS, installationHourlyLimit, RateLimitScope, rateLimitHeaders, RateLimiter, RateLimitStatus } from './rate-limit';
 import { Renderer } from './render';
 import { Router } from './router';
 import { AlertMutations } from './alert-mutations';
@@ -14,6 +15,7 @@ import { DeploymentMutations } from './deployment-mutations';
 import { ContentMutations } from './mutations';
 import { ensureUser, OrgMutations } from './org-mutations';
 import { PermissionLevel, RunConclusion, SimulatorState } from './state';
+import { CONCURRENCY_RETRY_AFTER_SECONDS, ConcurrencyLimit, pointsOf, PointsWindow, SECONDARY_LIMIT_MESSAGE } from './secondary-limits';
 import { DeliveryRecord, WebhookDeliverer, WebhookTarget } from './webhooks/deliverer';
 import { EventSender } from './webhooks/payloads';
 import { WorkflowRunner } from './workflow-runner';
@@ -22,7 +24,15 @@ export interface SimulatorStats {
   requests: number;
   notModified: number;
   byRoute: Record<string, number>;
+  /** Requests answered 403 because the caller's primary limit was spent. */
+  refusedPrimary: number;
+  /** Requests answered 403 by a secondary limit: concurrency, points per minute, or `secondaryRateLimit()`. */
+  refusedSecondary: number;
+  /** Rate-limit points the answered requests cost on GitHub.com: 1 per read that was not a 304, 5 per write. */
+  points: number;
 }
+
+const emptyStats = (): SimulatorStats => ({ requests: 0, notModified: 0, byRoute: {}, refusedPrimary: 0, refusedSecondary: 0, points: 0 });
 
 export interface FaultInjection {
   status?: 500 | 502 | 503;
@@ -71,10 +81,15 @@ export class GithubSimulator {
   readonly state: SimulatorState;
 
   private readonly router = new Router();
-  private readonly limiter: RateLimiter;
+  /** Absent when rate limits are off (GHES's default). */
+  private readonly limiter: RateLimiter | undefined;
+  /** Absent unless GitHub.com's secondary limits apply. */
+  private readonly concurrency: ConcurrencyLimit | undefined;
+  private readonly pointsWindow: PointsWindow | undefined;
+  private readonly delay: ResponseDelay;
   private readonly faults: Array<{ status: 500 | 502 | 503; remaining: number; pattern?: RegExp }> = [];
   private secondary = { remaining: 0, retryAfterSeconds: 0 };
-  private counters: SimulatorStats = { requests: 0, notModified: 0, byRoute: {} };
+  private counters: SimulatorStats = emptyStats();
   private requestSequence = 0;
   private readonly webhooks: WebhookDeliverer;
   private readonly events: EventSender;
@@ -97,7 +112,11 @@ export class GithubSimulator {
     this.appPrivateKeyPem = auth.privateKeyPem;
     this.appId = options.appId;
     this.state = state;
-    this.limiter = new RateLimiter(clock, options.rateLimit.limit, options.rateLimit.windowSeconds);
+    const { primary, secondary } = options.limits;
+    this.limiter = primary.kind === 'none' ? undefined : new RateLimiter(clock, primary.kind === 'fixed' ? primary.windowSeconds : GITHUB_COM_WINDOW_SECONDS);
+    this.concurrency = secondary ? new ConcurrencyLimit() : undefined;
+    this.pointsWindow = secondary ? new PointsWindow(clock) : undefined;
+    this.delay = new ResponseDelay(options.latencyMs, options.latencyJitterMs, options.seed);
     this.webhooks = new WebhookDeliverer(state, clock, options.appId, options.webhookTimeoutMs, options.webhook, options.deliveryLogLimit, options.webhookConcurrency);
     this.events = new EventSender(state, this.webhooks, () => new Renderer(this.apiUrl, this.url, this.state));
     this.runner = new WorkflowRunner(state, clock, this.events, options.runStepMs);
@@ -360,11 +379,19 @@ export class GithubSimulator {
   }
 
   stats(): SimulatorStats {
-    return { requests: this.counters.requests, notModified: this.counters.notModified, byRoute: { ...this.counters.byRoute } };
+    return { ...this.counters, byRoute: { ...this.counters.byRoute } };
   }
 
   resetStats(): void {
-    this.counters = { requests: 0, notModified: 0, byRoute: {} };
+    this.counters = emptyStats();
+  }
+
+  /** The primary limit a new window of an installation's tokens starts with; undefined when rate limits are off. */
+  installationRateLimit(installationId: number): number | undefined {
+    const installation = this.state.installations.find((candidate) => candidate.id === installationId);
+    if (!installation) throw new Error(`No installation ${installationId}`);
+    if (!this.limiter) return undefined;
+    return this.rateLimitScope({ kind: 'installation', installationId, orgLogin: installation.orgLogin }).limit;
   }
 
   /** The next `count` matching requests fail with `status` (500 by default). */
@@ -374,13 +401,14 @@ export class GithubSimulator {
 
   /** Empties the primary rate limit of a token (every caller when absent) until its window resets. */
   exhaustRateLimit(token?: string): void {
+    if (!this.limiter) throw new Error("exhaustRateLimit: rate limits are off (limits: 'ghes'); give `rateLimit` to turn a primary limit on");
     if (token === undefined) {
       this.limiter.exhaust();
       return;
     }
-    const principal = this.auth.verifyJwt(token) ? ({ kind: 'app', appId: this.appId } as const) : this.auth.resolveToken(token);
+    const principal = this.principalOf(token);
     if (!principal) throw new Error('exhaustRateLimit: unknown or expired token');
-    this.limiter.exhaust(this.rateLimitKey(principal).key);
+    this.limiter.exhaust(this.rateLimitScope(principal));
   }
 
   /** The next `count` authenticated requests answer 403 with `retry-after`. */
@@ -409,25 +437,49 @@ export class GithubSimulator {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const rawBody = Buffer.concat(chunks).toString('utf8');
+      const requestUrl = new URL(req.url ?? '/', this.url);
+      if (requestUrl.pathname.startsWith(MUTATION_PREFIX)) {
+        this.counters.requests += 1;
+        return this.guarded(res, () => this.runMutation(res, req.method ?? 'GET', requestUrl.pathname.slice(MUTATION_PREFIX.length), rawBody));
+      }
+      // In flight from its arrival until it is answered, so the latency is what makes requests pile up.
+      const concurrencyKey = this.concurrency && this.concurrencyKeyOf(req);
+      const admitted = concurrencyKey === undefined || this.concurrency?.tryEnter(concurrencyKey) === true;
       const answer = (): void => {
-        try {
-          this.respond(req, res, Buffer.concat(chunks).toString('utf8'));
-        } catch (error) {
-          this.send(res, { status: 500, body: { message: `Simulator error: ${String(error)}` } }, {});
-        }
+        this.guarded(res, () => this.respond(req, res, rawBody, requestUrl, admitted));
+        if (admitted && concurrencyKey !== undefined) this.concurrency?.leave(concurrencyKey);
       };
-      if (this.options.latencyMs > 0) setTimeout(answer, this.options.latencyMs);
+      const delayMs = this.delay.nextMs();
+      if (delayMs > 0) setTimeout(answer, delayMs);
       else answer();
     });
   }
 
-  private respond(req: IncomingMessage, res: ServerResponse, rawBody: string): void {
+  private guarded(res: ServerResponse, respond: () => void): void {
+    try {
+      respond();
+    } catch (error) {
+      this.send(res, { status: 500, body: { message: `Simulator error: ${String(error)}` } }, {});
+    }
+  }
+
+  /** The rate-limit key of an authenticated request, as far as its credential alone says. */
+  private concurrencyKeyOf(req: IncomingMessage): string | undefined {
+    const credential = credentialOf(req.headers.authorization);
+    const principal = credential === undefined ? undefined : this.principalOf(credential);
+    return principal && this.rateLimitScope(principal).key;
+  }
+
+  private principalOf(credential: string): Principal | undefined {
+    return this.auth.resolveToken(credential) ?? (this.auth.verifyJwt(credential) ? { kind: 'app', appId: this.appId } : undefined);
+  }
+
+  private respond(req: IncomingMessage, res: ServerResponse, rawBody: string, requestUrl: URL, admitted: boolean): void {
     this.counters.requests += 1;
     const method = req.method ?? 'GET';
     const target = req.url ?? '/';
-    const requestUrl = new URL(target, this.url);
     const path = requestUrl.pathname;
-    if (path.startsWith(MUTATION_PREFIX)) return this.runMutation(res, method, path.slice(MUTATION_PREFIX.length), rawBody);
     const match = path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) ? this.router.match(method, path.slice(API_PREFIX.length)) : undefined;
     const routeKey = match ? `${method} ${match.definition.pattern}` : `${method} (unmatched)`;
     this.counters.byRoute[routeKey] = (this.counters.byRoute[routeKey] ?? 0) + 1;
@@ -450,18 +502,26 @@ export class GithubSimulator {
       if (!principal) return this.send(res, errorResult(401, 'Bad credentials'), {});
     }
 
-    const { key, label } = this.rateLimitKey(principal);
-    const before = this.limiter.status(key);
+    const scope = this.rateLimitScope(principal);
+    const before = this.limiter?.status(scope);
+    const refuseSecondary = (retryAfterSeconds: number): void => {
+      this.counters.refusedSecondary += 1;
+      this.send(res, errorResult(403, SECONDARY_LIMIT_MESSAGE), { ...rateLimitHeaders(before), 'retry-after': String(retryAfterSeconds) });
+    };
     if (this.secondary.remaining > 0) {
       this.secondary.remaining -= 1;
-      const result = errorResult(403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.');
-      return this.send(res, result, { ...rateLimitHeaders(before), 'retry-after': String(this.secondary.retryAfterSeconds) });
+      return refuseSecondary(this.secondary.retryAfterSeconds);
     }
-    if (before.remaining <= 0) {
-      return this.send(res, errorResult(403, `API rate limit exceeded for ${label}. (But here's the good news: Authenticated requests get a higher rate limit.)`), rateLimitHeaders(before));
+    if (!admitted) return refuseSecondary(CONCURRENCY_RETRY_AFTER_SECONDS);
+    if (before && before.remaining <= 0) {
+      this.counters.refusedPrimary += 1;
+      return this.send(res, errorResult(403, `API rate limit exceeded for ${scope.label}. (But here's the good news: Authenticated requests get a higher rate limit.)`), rateLimitHeaders(before));
     }
+    const points = match?.definition.free ? 0 : pointsOf(method);
+    const pointsWaitMs = this.pointsWindow?.waitFor(scope.key, points) ?? 0;
+    if (pointsWaitMs > 0) return refuseSecondary(Math.max(1, Math.ceil(pointsWaitMs / 1000)));
     if (!match) {
-      return this.send(res, errorResult(404, 'Not Found'), rateLimitHeaders(this.limiter.consume(key)));
+      return this.send(res, errorResult(404, 'Not Found'), rateLimitHeaders(this.spend(scope, points)));
     }
 
     const ctx: RouteContext = {
@@ -492,11 +552,18 @@ export class GithubSimulator {
         res.end();
         return;
       }
-      const status: RateLimitStatus = match.definition.free ? before : this.limiter.consume(key);
+      const status = match.definition.free ? before : this.spend(scope, points);
       return this.sendBody(res, result, body, { ...rateLimitHeaders(status), etag });
     }
-    const status = match.definition.free ? before : this.limiter.consume(key);
+    const status = match.definition.free ? before : this.spend(scope, points);
     this.sendBody(res, result, body, rateLimitHeaders(status));
+  }
+
+  /** Charges an answered request: one request of the primary limit and its points of the secondary one. */
+  private spend(scope: RateLimitScope, points: number): RateLimitStatus | undefined {
+    this.counters.points += points;
+    this.pointsWindow?.spend(scope.key, points);
+    return this.limiter?.consume(scope);
   }
 
   private runMutation(res: ServerResponse, method: string, name: string, rawBody: string): void {
@@ -514,14 +581,20 @@ export class GithubSimulator {
     this.send(res, { status: 200, body: result ?? {} }, {});
   }
 
-  private rateLimitKey(principal: Principal): { key: string; label: string } {
+  /** A caller's primary-limit bucket, how 403 messages name it, and the limit its next window starts with. */
+  private rateLimitScope(principal: Principal): RateLimitScope & { label: string } {
+    const { primary } = this.options.limits;
+    const fixedLimit = primary.kind === 'fixed' ? primary.limit : undefined;
     switch (principal.kind) {
       case 'app':
-        return { key: `app:${principal.appId}`, label: `app ID ${principal.appId}` };
-      case 'installation':
-        return { key: `installation:${principal.installationId}`, label: `installation ID ${principal.installationId}` };
+        return { key: `app:${principal.appId}`, label: `app ID ${principal.appId}`, limit: fixedLimit ?? GITHUB_COM_HOURLY_LIMITS.appJwt };
+      case 'installation': {
+        const org = this.state.organization(principal.orgLogin);
+        const limit = fixedLimit ?? installationHourlyLimit(org?.repos.length ?? 0, org?.memberLogins.length ?? 0);
+        return { key: `installation:${principal.installationId}`, label: `installation ID ${principal.installationId}`, limit };
+      }
       case 'pat':
-        return { key: `user:${principal.user.id}`, label: `user ID ${principal.user.id}` };
+        return { key: `user:${principal.user.id}`, label: `user ID ${principal.user.id}`, limit: fixedLimit ?? GITHUB_COM_HOURLY_LIMITS.personalAccessToken };
     }
   }
 

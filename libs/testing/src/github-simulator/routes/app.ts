@@ -85,8 +85,11 @@ export const appRoutes: RouteDefinition[] = [
     auth: 'token',
     free: true,
     handler: (ctx) => {
-      const core = { limit: ctx.rateLimit.limit, remaining: ctx.rateLimit.remaining, used: ctx.rateLimit.used, reset: ctx.rateLimit.resetEpochSeconds, resource: 'core' };
-      const fixed = (limit: number, resource: string) => ({ limit, remaining: limit, used: 0, reset: ctx.rateLimit.resetEpochSeconds, resource });
+      const status = ctx.rateLimit;
+      // What GitHub Enterprise Server answers with rate limiting off.
+      if (!status) return errorResult(404, 'Rate limiting is not enabled.');
+      const core = { limit: status.limit, remaining: status.remaining, used: status.used, reset: status.resetEpochSeconds, resource: 'core' };
+      const fixed = (limit: number, resource: string) => ({ limit, remaining: limit, used: 0, reset: status.resetEpochSeconds, resource });
       return json({ resources: { core, search: fixed(30, 'search'), graphql: fixed(5000, 'graphql'), integration_manifest: fixed(5000, 'integration_manifest') }, rate: core });
     },
   },
