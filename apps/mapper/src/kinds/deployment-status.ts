@@ -1,13 +1,14 @@
 import { fetchDeploymentStatuses } from '@glint/github';
 import { currentDeployment, deploymentKept } from './deployment';
-import { KindModule, payloadObject } from './kind-module';
+import { KindModule, PayloadFirstKind, payloadObject } from './kind-module';
 
 /** A deployment status never changes once created: it is taken from the payload; its deployment decides whether it is kept. */
-export const deploymentStatusKind: KindModule = {
+export const deploymentStatusKind: KindModule & PayloadFirstKind = {
   kind: 'deployment-status',
   repositoryScoped: true,
   list: (context, selector) => fetchDeploymentStatuses(context, selector),
   liveEvents: ['deployment_status'],
+  payloadFields: ['id', 'state', 'description', 'environment', 'creator.login', 'target_url', 'deployment_url', 'url', 'created_at', 'updated_at'],
   async liveObjects(live) {
     const status = payloadObject(live.payload, 'deployment_status');
     const deployment = payloadObject(live.payload, 'deployment');

@@ -1,15 +1,17 @@
 import { fetchDeployments, GithubObject } from '@glint/github';
-import { KindModule, LiveContext, payloadObject, Selector } from './kind-module';
+import { KindModule, PayloadFirstKind, LiveContext, payloadObject, Selector } from './kind-module';
 
 /**
  * A `deployment` payload's object is the REST deployment, ordered by `updated_at`. A `deployment_status` moves its
  * deployment's `updated_at`, which its payload's copy may not show, so that one re-reads the deployment.
  */
-export const deploymentKind: KindModule = {
+export const deploymentKind: KindModule & PayloadFirstKind = {
   kind: 'deployment',
   repositoryScoped: true,
   list: (context, selector) => fetchDeployments(context, selector),
   liveEvents: ['deployment', 'deployment_status'],
+  // The peer's documented deployment mapping, the `task` and `environment` filters, identity and order.
+  payloadFields: ['id', 'task', 'environment', 'description', 'sha', 'ref', 'url', 'creator.login', 'created_at', 'updated_at', 'transient_environment', 'production_environment'],
   async liveObjects(live) {
     const deployment = payloadObject(live.payload, 'deployment');
     if (!deployment || !live.repository) return [];
@@ -18,7 +20,7 @@ export const deploymentKind: KindModule = {
       const current = await currentDeployment(live, deployment);
       return [{ kind: 'deployment', current, known: live.known(deployment) }];
     }
-    return [await live.fromPayload('deployment', live.known(deployment), () => currentDeployment(live, deployment))];
+    return [await live.fromPayload(deploymentKind, live.known(deployment), () => currentDeployment(live, deployment))];
   },
   keeps: (selector, object) => deploymentKept(selector, object),
 };

@@ -56,14 +56,21 @@ export interface LiveContext {
   readKnown(route: string, params?: Record<string, unknown>): Promise<GithubObject | null>;
   /**
    * A payload object that is the REST representation of its kind (as the mapping gets it): taken as it is, ordered by
-   * its own `updated_at`, unless it has none or another state of the object with the same `updated_at` was seen (the
+   * its own `updated_at`, unless it leaves out one of the kind's `payloadFields` (GitHub's `issues` pinned payloads
+   * have no `state`), has no `updated_at`, or another state of the object with the same `updated_at` was seen (the
    * order of the two is then unknown); then `reread` (in the same form) decides.
    */
-  fromPayload(kind: Kind, object: GithubObject, reread: () => Promise<GithubObject | null>): Promise<LiveObject>;
+  fromPayload(kind: PayloadFirstKind, object: GithubObject, reread: () => Promise<GithubObject | null>): Promise<LiveObject>;
   /** The object with the fields every repository-scoped object carries (`__repository`, `__organization`). */
   known(object: GithubObject): GithubObject;
   /** The time of a deletion the payload reports: now, later than any state of the object. */
   now(): Date;
+}
+
+/** A kind some of whose live objects are taken from webhook payloads. */
+export interface PayloadFirstKind {
+  readonly kind: Kind;
+  readonly payloadFields: readonly string[];
 }
 
 /** Where a live object is filtered: the whole mapping (top-level `repositoryType`), its repository, and its parent. */
@@ -86,6 +93,11 @@ export interface KindModule {
   /** The webhook events whose objects include objects of this kind. */
   readonly liveEvents: readonly string[];
   liveObjects(live: LiveContext): Promise<LiveObject[]>;
+  /**
+   * For a kind taken from webhook payloads: the fields (`a.b`, `a[].b`) mappings and filters read, each shown equal to
+   * the REST object's in `payload-first.spec.ts`; a payload object without one of them is read from GitHub instead.
+   */
+  readonly payloadFields?: readonly string[];
   /**
    * Whether the resync listing would hold the object, for the filters GitHub applies to the listing (`states`,
    * `statuses`, …). Absent: every object is listed. The repository's visibility (`repositoryType`) is tested apart.
@@ -110,4 +122,20 @@ export function payloadObject(payload: Readonly<Record<string, unknown>>, key: s
   const object = payload[key];
   if (typeof object !== 'object' || object === null || Array.isArray(object)) return undefined;
   return typeof (object as GithubObject)[field] === 'number' ? (object as GithubObject) : undefined;
+}
+
+/** The fields (`a.b`, `a[].b`) the object leaves out; a null on the way (`head.repo` of a deleted fork) holds the rest. */
+export function missingFields(object: GithubObject, fields: readonly string[]): string[] {
+  return fields.filter((field) => !holds(object, field.split('.')));
+}
+
+function holds(value: unknown, steps: readonly string[]): boolean {
+  const [step, ...rest] = steps;
+  if (step === undefined || value === null) return true;
+  if (typeof value !== 'object' || Array.isArray(value)) return false;
+  const name = step.endsWith('[]') ? step.slice(0, -2) : step;
+  if (!(name in value)) return false;
+  const next = (value as Record<string, unknown>)[name];
+  if (!step.endsWith('[]')) return holds(next, rest);
+  return next === null || (Array.isArray(next) && next.every((item) => typeof item !== 'object' || holds(item, rest)));
 }

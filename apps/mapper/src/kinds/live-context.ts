@@ -1,7 +1,7 @@
 import { FetchContext, GithubApiError, GithubObject, Repository, RepositorySelector } from '@glint/github';
-import type { Kind, PortAppConfig, ResourceConfig } from '@glint/mapping';
+import type { PortAppConfig, ResourceConfig } from '@glint/mapping';
 import type { WebhookEvent } from '@glint/queue';
-import type { LiveContext, LiveObject } from './kind-module';
+import { LiveContext, LiveObject, missingFields, PayloadFirstKind } from './kind-module';
 import { observedAtOf, PayloadOrdering } from './payload-ordering';
 import { ReadCoalescer } from './read-coalescer';
 import { RepositoryEnrichments } from './repository-enrichments';
@@ -62,11 +62,12 @@ class EventLiveContext implements LiveContext {
     return current && this.known(current);
   }
 
-  async fromPayload(kind: Kind, object: GithubObject, reread: () => Promise<GithubObject | null>): Promise<LiveObject> {
+  async fromPayload({ kind, payloadFields }: PayloadFirstKind, object: GithubObject, reread: () => Promise<GithubObject | null>): Promise<LiveObject> {
     const updatedAt = object['updated_at'];
     const id = object['id'] ?? object['node_id'];
     const observedAt = typeof updatedAt === 'string' ? observedAtOf(updatedAt, this.now().getTime()) : undefined;
-    if (observedAt && id !== undefined && this.shared.ordering.orderable(`${kind} ${this.fetch.organization} ${String(id)}`, updatedAt as string, object)) {
+    const complete = observedAt !== undefined && id !== undefined && missingFields(object, payloadFields).length === 0;
+    if (complete && this.shared.ordering.orderable(`${kind} ${this.fetch.organization} ${String(id)}`, updatedAt as string, object)) {
       return { kind, current: object, known: object, observedAt };
     }
     return { kind, current: await reread(), known: object };

@@ -118,7 +118,22 @@ describe('liveObjectsOf', () => {
   });
 
   describe('payload-first objects', () => {
-    const pull = { id: 7, number: 7, title: 'first', state: 'open', updated_at: '2026-11-21T10:00:00Z' };
+    const pull = {
+      id: 7,
+      number: 7,
+      title: 'first',
+      state: 'open',
+      user: { login: 'ada' },
+      assignees: [],
+      requested_reviewers: [],
+      created_at: '2026-11-20T10:00:00Z',
+      updated_at: '2026-11-21T10:00:00Z',
+      closed_at: null,
+      merged_at: null,
+      html_url: 'https://github.example/acme/api/pull/7',
+      head: { repo: { name: 'api' } },
+    };
+    const issue = { id: 3, number: 3, title: 'bug', state: 'open', labels: [], user: { login: 'ada' }, assignees: [], html_url: 'h', created_at: 'c', updated_at: '2026-11-21T10:00:00Z', closed_at: null, body: null };
 
     it('maps a pull request from its payload without a GitHub request, observed at the end of its updated_at second', async () => {
       const github = new RecordedGithub({});
@@ -146,7 +161,7 @@ describe('liveObjectsOf', () => {
     });
 
     it('never observes a payload later than now, whatever its updated_at says', async () => {
-      const [object] = await objectsOf(webhook('issues', { action: 'edited', issue: { id: 3, number: 3, state: 'open', updated_at: '2027-01-01T00:00:00Z' } }), new RecordedGithub({}));
+      const [object] = await objectsOf(webhook('issues', { action: 'edited', issue: { ...issue, updated_at: '2027-01-01T00:00:00Z' } }), new RecordedGithub({}));
 
       expect(object?.observedAt).toBe(new Date(NOW).toISOString());
     });
@@ -164,6 +179,16 @@ describe('liveObjectsOf', () => {
       const [object] = await objectsOf(webhook('issues', { action: 'deleted', issue: { id: 3, number: 3, updated_at: '2026-11-21T10:00:00Z' } }), new RecordedGithub({}));
 
       expect(object).toMatchObject({ kind: 'issue', current: null, observedAt: new Date(NOW).toISOString() });
+    });
+
+    it('re-reads an object whose payload leaves out a field mappings read, as GitHub\'s pinned issue payloads leave out state', async () => {
+      const github = new RecordedGithub({ '/repos/acme/api/issues/3': issue });
+      const { state: _state, labels: _labels, ...pinned } = issue;
+
+      const [object] = await objectsOf(webhook('issues', { action: 'pinned', issue: pinned }), github);
+
+      expect(github.calls).toEqual(['/repos/acme/api/issues/3']);
+      expect(object?.current).toMatchObject({ state: 'open' });
     });
 
     it('re-reads a release, whose payload has no updated_at', async () => {
@@ -206,7 +231,7 @@ describe('liveObjectsOf', () => {
         if (object?.current && object.enrich) object.current = await object.enrich(object.current, repositoryResource);
         return object;
       };
-      const edited = (description: string, updatedAt: string): WebhookEvent => ({ ...webhook('repository', { action: 'edited' }), payload: { action: 'edited', repository: { ...repository, description, updated_at: updatedAt } } });
+      const edited = (description: string, updatedAt: string): WebhookEvent => ({ ...webhook('repository', { action: 'edited' }), payload: { action: 'edited', repository: { ...repository, description, updated_at: updatedAt, private: false, visibility: 'public', fork: false, archived: false, html_url: 'h', language: null } } });
 
       await enrichOnce(edited('one', '2026-11-21T11:00:00Z'));
       const second = await enrichOnce(edited('two', '2026-11-21T11:00:01Z'));

@@ -1,6 +1,6 @@
 import { fetchRepositories, GithubObject, Repository } from '@glint/github';
 import { payloadOf } from '../events/webhook-payload';
-import { KindModule, LiveContext, LiveObject } from './kind-module';
+import { KindModule, PayloadFirstKind, LiveContext, LiveObject } from './kind-module';
 import { changedPaths, pushedBranch } from './push-paths';
 
 const REPOSITORY_GONE = new Set(['deleted', 'archived']);
@@ -10,7 +10,7 @@ const REPOSITORY_GONE = new Set(['deleted', 'archived']);
  * `includedRelations`) comes from the enrichment cache. A push to the default branch that changes an included file
  * re-reads the repository (a push payload's repository is not the REST one: `pushed_at` is a Unix number there).
  */
-export const repositoryKind: KindModule = {
+export const repositoryKind: KindModule & PayloadFirstKind = {
   kind: 'repository',
   repositoryScoped: false,
   list: async function* (context, selector) {
@@ -18,6 +18,8 @@ export const repositoryKind: KindModule = {
     for await (const page of fetchRepositories(context, selector)) yield page.filter((repository) => repository['archived'] !== true);
   },
   liveEvents: ['repository', 'push'],
+  // The shipped mapping's fields, the `repositoryType` and archive filters, identity and order.
+  payloadFields: ['id', 'name', 'owner.login', 'updated_at', 'description', 'private', 'visibility', 'fork', 'archived', 'default_branch', 'html_url', 'language'],
   liveObjects: (live) => (live.event.event === 'push' ? pushedRepository(live) : changedRepository(live)),
   keeps: (_selector, object) => object['archived'] !== true,
 };
@@ -30,7 +32,7 @@ async function changedRepository(live: LiveContext): Promise<LiveObject[]> {
   const objects: LiveObject[] = [];
   if (action === 'deleted') objects.push({ kind: 'repository', current: null, known: repository, observedAt: live.now().toISOString() });
   else {
-    const object = await live.fromPayload('repository', repository, () => live.read('GET /repos/{owner}/{repo}'));
+    const object = await live.fromPayload(repositoryKind, repository, () => live.read('GET /repos/{owner}/{repo}'));
     objects.push({ ...object, current: REPOSITORY_GONE.has(action) ? null : object.current, known: repository, enrich });
   }
   const payload = payloadOf(live.event, 'repository');

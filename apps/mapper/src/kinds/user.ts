@@ -1,13 +1,15 @@
 import { fetchUsers } from '@glint/github';
 import { payloadOf } from '../events/webhook-payload';
-import { KindModule } from './kind-module';
+import { KindModule, PayloadFirstKind } from './kind-module';
 
 /** A member added or removed: the payload's user is the one the organization's member listing returns. */
-export const userKind: KindModule = {
+export const userKind: KindModule & PayloadFirstKind = {
   kind: 'user',
   repositoryScoped: false,
   list: (context) => fetchUsers(context),
   liveEvents: ['organization'],
+  // The peer's default mapping maps users by login.
+  payloadFields: ['id', 'login'],
   async liveObjects(live) {
     const payload = payloadOf(live.event, 'organization');
     if (!payload || (payload.action !== 'member_added' && payload.action !== 'member_removed') || !payload.membership.user) return [];

@@ -1,16 +1,34 @@
 import { fetchWorkflowRuns } from '@glint/github';
-import { KindModule, listOption, payloadObject } from './kind-module';
+import { KindModule, PayloadFirstKind, listOption, payloadObject } from './kind-module';
 
 /** A `workflow_run` payload's object is the REST run (`GET …/actions/runs/{id}`), ordered by `updated_at`. */
-export const workflowRunKind: KindModule = {
+export const workflowRunKind: KindModule & PayloadFirstKind = {
   kind: 'workflow-run',
   repositoryScoped: true,
   list: (context, selector) => fetchWorkflowRuns(context, selector),
   liveEvents: ['workflow_run'],
+  // The peer's documented workflow run mappings, the `statuses` filter, identity and order.
+  payloadFields: [
+    'id',
+    'name',
+    'display_title',
+    'status',
+    'conclusion',
+    'head_branch',
+    'run_number',
+    'run_attempt',
+    'html_url',
+    'created_at',
+    'updated_at',
+    'run_started_at',
+    'triggering_actor.login',
+    'workflow_id',
+    'repository.name',
+  ],
   async liveObjects(live) {
     const run = payloadObject(live.payload, 'workflow_run');
     if (!run || !live.repository) return [];
-    return [await live.fromPayload('workflow-run', live.known(run), () => live.readKnown('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { run_id: run['id'] }))];
+    return [await live.fromPayload(workflowRunKind, live.known(run), () => live.readKnown('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { run_id: run['id'] }))];
   },
   keeps(selector, object) {
     const statuses = listOption(selector['statuses'], []);
