@@ -9,7 +9,7 @@ import { createRedisConnection, PublishBatcher, PublishProducer, QueueOverview, 
 import { GatherCohort } from '@glint/runtime';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { ConfigCheckRunner } from './config-checks';
+import { ConfigCheckQueue, ConfigCheckRunner } from './config-checks';
 import { EventConsumerService } from './events/event-consumer.service';
 import { EventMetrics } from './events/event-metrics';
 import { EventRouter } from './events/event-router';
@@ -124,11 +124,11 @@ export class MapperModule {
             }),
         },
         {
-          provide: EventRouter,
-          inject: ['GITHUB_ACCESS', MappingConfigSource, PublishProducer, ResyncScheduler, MapperResources, WebhookReconciler],
-          useFactory: (access: GithubAccess, mappingSource: MappingConfigSource, producer: PublishProducer, resyncs: ResyncScheduler, resources: MapperResources, webhooks: WebhookReconciler | null) => {
+          provide: ConfigCheckQueue,
+          inject: ['GITHUB_ACCESS', MappingConfigSource, MapperResources],
+          useFactory: (access: GithubAccess, mappingSource: MappingConfigSource, resources: MapperResources) => {
             const catalog = createCatalogClient(config.catalog);
-            const checkRunner = new ConfigCheckRunner({
+            const runner = new ConfigCheckRunner({
               jq: resources.jq,
               mappings: mappingSource,
               blueprints: {
@@ -138,11 +138,26 @@ export class MapperModule {
                 },
               },
             });
+            return new ConfigCheckQueue({ runner, access, connection: () => createRedisConnection(config.redisUrl, 'worker', 'mapper-config-checks') });
+          },
+        },
+        {
+          provide: EventRouter,
+          inject: ['GITHUB_ACCESS', MappingConfigSource, PublishProducer, ResyncScheduler, MapperResources, WebhookReconciler, ConfigCheckQueue],
+          useFactory: (
+            access: GithubAccess,
+            mappingSource: MappingConfigSource,
+            producer: PublishProducer,
+            resyncs: ResyncScheduler,
+            resources: MapperResources,
+            webhooks: WebhookReconciler | null,
+            configChecks: ConfigCheckQueue,
+          ) => {
             const workflowRuns = new WorkflowRunEventProducer(resources.connection);
             const publisher = new PublishBatcher(producer, { windowMs: config.events.liveBatchWindowMs, cohort: resources.eventWorkers });
             // Live events gather with the event workers; a resync's pages (the shared EntityMapping) gather for the window.
             const mapping = new EntityMapping(resources.jq.gatheringWith(resources.eventWorkers));
-            return new EventRouter(liveEventHandlers({ access, mappingSource, mapping, publisher, resyncs, checkRunner, workflowRuns, webhooks: webhooks ?? undefined }));
+            return new EventRouter(liveEventHandlers({ access, mappingSource, mapping, publisher, resyncs, configChecks, workflowRuns, webhooks: webhooks ?? undefined }));
           },
         },
         { provide: EventMetrics, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => new EventMetrics(metrics) },

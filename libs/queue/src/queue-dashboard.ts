@@ -46,6 +46,7 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
     { queue: queue(QueueName.Resync), description: 'resyncs per installation and the schedule that queues them' },
     { queue: queue(QueueName.WorkflowRunEvents), description: 'completed workflow runs forwarded to the actions service' },
     { queue: queue(QueueName.WebhookUpkeep), description: 'the schedules that reconcile the BASE_URL webhooks and redeliver failed deliveries' },
+    { queue: queue(QueueName.ConfigChecks), description: 'config checks of pull requests that change port-app-config.yml or a port.yml' },
   ];
   const basePath = options.basePath ?? QUEUE_DASHBOARD_PATH;
   const serverAdapter = new ExpressAdapter().setBasePath(basePath);

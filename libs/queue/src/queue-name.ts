@@ -13,6 +13,8 @@ export enum QueueName {
   WorkflowRunEvents = 'workflow-run-events',
   /** The mapper's webhook upkeep: the schedules that reconcile the BASE_URL webhooks and sweep failed deliveries. */
   WebhookUpkeep = 'webhook-upkeep',
+  /** Config checks of pull requests (check runs on `port-app-config.yml` and `port.yml` changes), off the event partitions. */
+  ConfigChecks = 'config-checks',
 }
 
 export function partitionQueueName(queue: QueueName.Events, partition: number): string {

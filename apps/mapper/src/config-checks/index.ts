@@ -1,3 +1,5 @@
+export { ConfigCheckQueue } from './config-check-queue';
+export type { ConfigCheckJob, ConfigCheckQueueDependencies } from './config-check-queue';
 export { CHECK_RUN_NAME, ConfigCheckRunner } from './config-check-runner';
 export type { BlueprintLookup, ConfigCheckOutcome, ConfigCheckRunnerDependencies } from './config-check-runner';
 export type { CheckedFile, FileProblem } from './check-run-output';

@@ -14,7 +14,7 @@ describe('liveEventHandlers', () => {
   const required: LiveEventDependencies = { ...deps, mappingSource: { ...deps.mappingSource, invalidate: () => false }, resyncs: new RecordingResyncs() };
   const everything: LiveEventDependencies = {
     ...required,
-    checkRunner: { run: async () => ({ outcome: 'skipped', reason: 'action' }) },
+    configChecks: { request: async () => undefined },
     workflowRuns: { forward: async () => undefined },
   };
 

@@ -1,7 +1,7 @@
 import type { GithubAccess } from '@glint/github';
 import type { MappingConfigSource } from '@glint/mapping';
 import type { ChangesPublisher, WorkflowRunEventProducer } from '@glint/queue';
-import type { ConfigCheckRunner } from '../config-checks';
+import type { ConfigCheckQueue } from '../config-checks';
 import type { EventKindHandler } from '../events/event-router';
 import type { EntityMapping } from '../mapping/entity-mapping';
 import type { ResyncRequester } from '../sync/resync-scheduler';
@@ -24,8 +24,8 @@ export interface LiveEventDependencies {
   /** The publish queue; in the service, a PublishBatcher that gathers live events' changes into shared jobs. */
   publisher: ChangesPublisher;
   resyncs: ResyncRequester;
-  /** Without it, pull requests' config files are not checked. */
-  checkRunner?: Pick<ConfigCheckRunner, 'run'>;
+  /** Where pull requests' config files are queued to be checked; without it they are not checked. */
+  configChecks?: Pick<ConfigCheckQueue, 'request'>;
   /** Hands dispatched workflow runs to the actions service, which reports them on their action runs. */
   workflowRuns?: Pick<WorkflowRunEventProducer, 'forward'>;
   /** BASE_URL: a new installation gets its webhook at once instead of at the next hourly reconcile. */
@@ -53,7 +53,7 @@ export function liveEventHandlers(deps: LiveEventDependencies): EventKindHandler
     new PushHandler(objects, deps.mappingSource, deps.resyncs, new PushGitops(deps.publisher, now)),
     new RepositoryHandler(objects, deps.resyncs),
     ...(deps.workflowRuns ? [new WorkflowRunHandler(objects, deps.workflowRuns)] : []),
-    ...(deps.checkRunner ? [new PullRequestHandler(objects, deps.checkRunner)] : []),
+    ...(deps.configChecks ? [new PullRequestHandler(objects, deps.configChecks)] : []),
   ];
   const taken = new Set(ownWork.flatMap((handler) => handler.events));
   return [...ownWork, new ObjectSyncHandler(objects, LIVE_EVENTS.filter((name) => !taken.has(name)))];
