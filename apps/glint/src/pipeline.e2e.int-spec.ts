@@ -1,23 +1,24 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { startCatalog } from '@glint/catalog';
-import { CatalogClient, StoredEntity } from '@glint/catalog-client';
-import type { GlintConfig } from '@glint/config';
-import { startGateway } from '@glint/gateway';
+import type { StoredEntity } from '@glint/catalog-client';
 import { startMapper } from '@glint/mapper';
-import { startPublisher } from '@glint/publisher';
 import type { RunningService } from '@glint/runtime';
-import { createTemporaryDatabase, freePort, GithubSimulator, PrivateRedisServer, sendWebhook, TemporaryDatabase, testConfig, waitFor } from '@glint/testing';
+import { freePort, GithubSimulator, sendWebhook, waitFor } from '@glint/testing';
 import { Job, Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { createStormBlueprints, STORM_BLUEPRINTS, stormMappingYaml } from './e2e/storm-mapping';
+import { waitForDrainedQueues } from './e2e/drained-queues';
+import { lastResync, OneProcessPipeline, ORG_CONFIG, startOneProcessPipeline } from './e2e/one-process-pipeline';
+import { STORM_BLUEPRINTS } from './e2e/storm-mapping';
 import { STORM_CHANGES, StormMutations } from './e2e/storm-mutations';
 
 const SECRET = 'pipeline-e2e-secret';
-const ORG_CONFIG = { repository: '.github-private', path: '.github/port-app-config.yml' };
 const root = join(__dirname, '../../..');
 /** How long a dispatched workflow run of the simulator takes per step (requested, in progress, completed). */
 const RUN_STEP_MS = 50;
+/**
+ * How long a resync may take: it lists one GitHub request at a time (resource after resource, repository after
+ * repository), so after the storm's new repositories, some 1,400 requests at 100 ms an answer take over two minutes.
+ */
+const RESYNC_TIMEOUT_MS = 300_000;
 
 interface Expected {
   repositories: Map<string, { url: string; defaultBranch: string }>;
@@ -29,22 +30,18 @@ interface Expected {
 
 /**
  * The whole product in one process — gateway, mapper, publisher, embedded catalog — on a real Redis and Postgres,
- * against the GitHub simulator in App mode, with the shipped default mapping plus a resource for every other kind the
- * simulator can change in the organization's .github-private. A second mapper runs from the build in a process of its
- * own, so it can be killed outright. Expected organizations, repositories and pull requests are computed from the
- * simulator's own records, not through the mapper; every kind is then checked against a fresh resync.
+ * against the GitHub simulator in App mode, whose answers take 100 ± 20 ms as GitHub's take time, with the shipped
+ * default mapping plus a resource for every other kind the simulator can change in the organization's .github-private.
+ * A second mapper runs from the build in a process of its own, so it can be killed outright. Expected organizations,
+ * repositories and pull requests are computed from the simulator's own records, not through the mapper; every kind is
+ * then checked against a fresh resync.
  */
 describe('GitHub to the catalog, end to end', () => {
   let simulator: GithubSimulator;
-  let redis: PrivateRedisServer;
-  let database: TemporaryDatabase;
-  let config: GlintConfig;
-  let inspector: Redis;
-  let catalog: CatalogClient;
+  let pipeline: OneProcessPipeline;
   let storm: StormMutations;
   let killableMapper: ChildProcess;
   let killableMapperLog = '';
-  const running: Record<string, RunningService> = {};
 
   function expectedFromSimulator(): Expected {
     const expected: Expected = { repositories: new Map(), pullRequests: new Map(), organizations: new Set(), placeholders: new Set() };
@@ -64,7 +61,7 @@ describe('GitHub to the catalog, end to end', () => {
   }
 
   async function entitiesOf(blueprint: string): Promise<Map<string, StoredEntity>> {
-    const entities = await catalog.searchEntities({ combinator: 'and', rules: [{ property: '$blueprint', operator: '=', value: blueprint }] });
+    const entities = await pipeline.catalog.searchEntities({ combinator: 'and', rules: [{ property: '$blueprint', operator: '=', value: blueprint }] });
     return new Map(entities.map((entity) => [entity.identifier, entity]));
   }
 
@@ -95,21 +92,8 @@ describe('GitHub to the catalog, end to end', () => {
   async function quiescent(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 10 * RUN_STEP_MS)); // dispatched workflow runs finish
     await simulator.webhooksIdle();
-    const queues = [...Array.from({ length: config.events.partitions }, (_, partition) => `events-p${partition}`), 'publish', 'resync'].map((name) => new Queue(name, { connection: inspector, prefix: 'glint' }));
-    try {
-      let quietRounds = 0;
-      await waitFor(
-        'every queue to drain',
-        async () => {
-          const busy = await Promise.all(queues.map(async (queue) => Object.values(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).some((count) => count > 0)));
-          quietRounds = busy.some(Boolean) ? 0 : quietRounds + 1;
-          return quietRounds >= 5 ? true : undefined;
-        },
-        180_000,
-      );
-    } finally {
-      await Promise.all(queues.map((queue) => queue.close()));
-    }
+    // A repository renamed or deleted while a resync runs queues another after it: two resyncs in a row.
+    await waitForDrainedQueues(pipeline.inspector, pipeline.config.events.partitions, { quietRounds: 5, timeoutMs: 2 * RESYNC_TIMEOUT_MS });
   }
 
   async function metric(service: RunningService, pattern: RegExp): Promise<number> {
@@ -117,59 +101,37 @@ describe('GitHub to the catalog, end to end', () => {
     return text.split('\n').filter((line) => pattern.test(line)).reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
   }
 
-  async function lastResync(): Promise<{ syncId: string; state: string } | undefined> {
-    const status = (await (await fetch(`${running['mapper']?.url}/status`)).json()) as { resyncs: Array<{ syncId: string; state: string }> };
-    return status.resyncs[0];
-  }
-
   beforeAll(async () => {
     execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'ignore' });
-    simulator = await GithubSimulator.start({ seed: 7, organizations: 1, reposPerOrg: 12, pullRequestsPerRepo: 4, issuesPerRepo: 1, runStepMs: RUN_STEP_MS, rateLimit: { limit: 1_000_000, windowSeconds: 3600 } });
-    const org = simulator.state.organizations[0]?.login ?? '';
-    simulator.push(org, ORG_CONFIG.repository, { branch: 'main', files: { [ORG_CONFIG.path]: stormMappingYaml() } });
-    storm = new StormMutations(simulator, org, new Set([ORG_CONFIG.repository]), simulator.createPersonalAccessToken());
-    redis = await PrivateRedisServer.start();
-    database = await createTemporaryDatabase('pipeline_e2e');
-    const env = {
-      REDIS_URL: redis.url,
-      DATABASE_URL: database.url,
-      WEBHOOK_SECRET: SECRET,
-      APP_ID: String(simulator.appId),
-      PRIVATE_KEY: simulator.appPrivateKeyPem,
-      GHE_HOST: new URL(simulator.url).host,
-      GHE_PROTOCOL: 'http',
-      EVENT_PARTITIONS: '4',
-      EVENT_WORKERS_COUNT: '4',
-      RESYNC_INTERVAL_MINUTES: '0',
-      SEND_RAW_DATA_EXAMPLES: 'false',
-    };
-    config = await testConfig(env);
-    inspector = new Redis(redis.url);
-    running['catalog'] = await startCatalog(config);
-    await createStormBlueprints(config.catalog.url, config.catalog.clientId, config.catalog.clientSecret.reveal());
-    running['publisher'] = await startPublisher(config);
+    simulator = await GithubSimulator.start({
+      seed: 7,
+      organizations: 1,
+      reposPerOrg: 12,
+      pullRequestsPerRepo: 4,
+      issuesPerRepo: 1,
+      runStepMs: RUN_STEP_MS,
+      rateLimit: { limit: 1_000_000, windowSeconds: 3600 },
+      latencyMs: 100,
+      latencyJitterMs: 20,
+    });
+    storm = new StormMutations(simulator, org(), new Set([ORG_CONFIG.repository]), simulator.createPersonalAccessToken());
+    pipeline = await startOneProcessPipeline(simulator, { secret: SECRET, databaseLabel: 'pipeline_e2e' });
     killableMapper = spawn(process.execPath, [join(root, 'dist/glint'), 'mapper'], {
-      env: { ...process.env, ...env, PORT_URL: config.catalog.url, HTTP_HOST: '127.0.0.1', MAPPER_HTTP_PORT: String(await freePort()), LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...pipeline.env, PORT_URL: pipeline.config.catalog.url, HTTP_HOST: '127.0.0.1', MAPPER_HTTP_PORT: String(await freePort()), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     killableMapper.stderr?.on('data', (chunk: Buffer) => (killableMapperLog = (killableMapperLog + chunk.toString()).slice(-20_000)));
-    running['mapper'] = await startMapper(config);
-    running['gateway'] = await startGateway(config);
-    simulator.configureWebhook({ url: `${running['gateway'].url}/webhook`, secret: SECRET });
-    catalog = new CatalogClient({ baseUrl: running['catalog'].url, clientId: config.catalog.clientId, clientSecret: config.catalog.clientSecret });
+    simulator.configureWebhook({ url: pipeline.webhookUrl, secret: SECRET });
   }, 120_000);
 
   afterAll(async () => {
     killableMapper?.kill('SIGKILL');
-    for (const name of ['gateway', 'mapper', 'publisher', 'catalog']) await running[name]?.app.close();
-    inspector?.disconnect();
+    await pipeline?.close();
     await simulator?.close();
-    await database?.drop();
-    await redis?.destroy();
   });
 
   it('makes the catalog equal to the simulator\'s organization with the resync at start', async () => {
-    await waitFor('the first resync', async () => ((await lastResync())?.state === 'completed' ? true : undefined), 120_000);
+    await waitFor('the first resync', async () => ((await lastResync(pipeline.running.mapper))?.state === 'completed' ? true : undefined), 120_000);
     await quiescent();
 
     expect(await catalogMatches(expectedFromSimulator())).toEqual([]);
@@ -182,15 +144,15 @@ describe('GitHub to the catalog, end to end', () => {
 
   const org = () => simulator.state.organizations[0]?.login ?? '';
   const liveRepos = () => [...simulator.state.reposById.values()].filter((repo) => repo.ownerLogin === org() && repo.name !== ORG_CONFIG.repository && !repo.archived);
-  const writes = () => metric(running['publisher'] as RunningService, /^glint_publish_entities_total\{outcome="(created|updated|deleted)"/);
-  const staleDeletes = () => metric(running['publisher'] as RunningService, /^glint_stale_entities_deleted_total/);
+  const writes = () => metric(pipeline.running.publisher, /^glint_publish_entities_total\{outcome="(created|updated|deleted)"/);
+  const staleDeletes = () => metric(pipeline.running.publisher, /^glint_stale_entities_deleted_total/);
 
   const ALL_BLUEPRINTS = ['githubOrganization', 'githubRepository', 'githubPullRequest', ...STORM_BLUEPRINTS.map((blueprint) => blueprint.identifier)];
 
   /** A job of an event partition that the process `child` is handling right now (BullMQ records the worker's `host:pid`). */
   async function activeJobOf(child: ChildProcess): Promise<Job | undefined> {
-    for (let partition = 0; partition < config.events.partitions; partition += 1) {
-      const queue = new Queue(`events-p${partition}`, { connection: inspector, prefix: 'glint' });
+    for (let partition = 0; partition < pipeline.config.events.partitions; partition += 1) {
+      const queue = new Queue(`events-p${partition}`, { connection: pipeline.inspector, prefix: 'glint' });
       try {
         const held = (await queue.getActive()).find((job) => job.processedBy?.endsWith(`:${child.pid}`));
         if (held) return held;
@@ -240,13 +202,13 @@ describe('GitHub to the catalog, end to end', () => {
    */
   async function freshResync(): Promise<string[]> {
     const before = await catalogSnapshot();
-    const previous = (await lastResync())?.syncId;
-    await running['mapper']?.app.close();
-    running['mapper'] = await startMapper(config);
+    const previous = (await lastResync(pipeline.running.mapper))?.syncId;
+    await pipeline.running.mapper.app.close();
+    pipeline.running.mapper = await startMapper(pipeline.config);
     await waitFor('the fresh resync', async () => {
-      const last = await lastResync();
+      const last = await lastResync(pipeline.running.mapper);
       return last && last.syncId !== previous && last.state === 'completed' ? true : undefined;
-    }, 180_000);
+    }, RESYNC_TIMEOUT_MS);
     await quiescent();
     return differencesBetween(before, await catalogSnapshot());
   }
@@ -261,15 +223,15 @@ describe('GitHub to the catalog, end to end', () => {
         // GitHub redelivers now and then while the storm goes on: the same delivery id and body again.
         const delivery = simulator.deliveries().filter((candidate) => candidate.target === 'app').at(-5);
         if (delivery) {
-          const answer = await sendWebhook(`${running['gateway']?.url}/webhook`, SECRET, delivery.event, delivery.request.payload, { deliveryId: delivery.guid });
+          const answer = await sendWebhook(pipeline.webhookUrl, SECRET, delivery.event, delivery.request.payload, { deliveryId: delivery.guid });
           expect(answer.status).toBe(202);
           redeliveredMidStorm.push(delivery.guid);
         }
       }
       if (step === Math.round(steps / 3)) {
         // A mapper stops (SIGTERM-style close) and another takes over its partitions.
-        await running['mapper']?.app.close();
-        running['mapper'] = await startMapper(config, { resyncAtStart: false });
+        await pipeline.running.mapper.app.close();
+        pipeline.running.mapper = await startMapper(pipeline.config, { resyncAtStart: false });
       }
       if (step === Math.round((2 * steps) / 3)) {
         // The other mapper dies mid-job: its partition stays locked until BullMQ finds the job stalled and hands it on.
@@ -284,20 +246,20 @@ describe('GitHub to the catalog, end to end', () => {
     expect([...storm.counts().values()].every((count) => count > 0) && storm.counts().size).toBe(STORM_CHANGES.length);
     expect(killableMapper.signalCode).toBe('SIGKILL');
     // The event it was handling when it died was taken up again by the mapper left, and finished.
-    const partitionQueue = new Queue(killedMidJob.queueName, { connection: inspector, prefix: 'glint' });
+    const partitionQueue = new Queue(killedMidJob.queueName, { connection: pipeline.inspector, prefix: 'glint' });
     const retaken = await Job.fromId(partitionQueue, killedMidJob.id ?? '');
     await partitionQueue.close();
     expect(retaken?.finishedOn).toBeDefined();
     expect(retaken?.processedBy).not.toBe(killedMidJob.processedBy);
     expect(killableMapperLog).not.toMatch(/"level":(50|60)/);
     expect(await catalogMatches(expectedFromSimulator())).toEqual([]);
-    expect(await metric(running['gateway'] as RunningService, /^glint_webhooks_duplicates_total/)).toBeGreaterThanOrEqual(redeliveredMidStorm.length);
+    expect(await metric(pipeline.running.gateway, /^glint_webhooks_duplicates_total/)).toBeGreaterThanOrEqual(redeliveredMidStorm.length);
 
     // GitHub redelivers after the storm: each is accepted and none is processed again.
     const writesBefore = await writes();
     const redelivered = simulator.deliveries().filter((delivery) => delivery.target === 'app').slice(-300);
     for (const delivery of redelivered) {
-      const answer = await sendWebhook(`${running['gateway']?.url}/webhook`, SECRET, delivery.event, delivery.request.payload, { deliveryId: delivery.guid });
+      const answer = await sendWebhook(pipeline.webhookUrl, SECRET, delivery.event, delivery.request.payload, { deliveryId: delivery.guid });
       expect(answer.status).toBe(202);
     }
     await quiescent();
@@ -308,7 +270,7 @@ describe('GitHub to the catalog, end to end', () => {
     expect(await freshResync()).toEqual([]);
     expect(await writes()).toBe(writesBefore);
     expect(await staleDeletes()).toBe(staleBefore);
-  }, 900_000);
+  }, 1_200_000);
 
   it('catches up with renamed and deleted repositories through the resync they trigger, and a fresh resync then writes nothing', async () => {
     for (let step = 1; step <= 60; step += 1) {
@@ -332,5 +294,5 @@ describe('GitHub to the catalog, end to end', () => {
     expect(await writes()).toBe(writesBefore);
     expect(await staleDeletes()).toBe(staleBefore);
     expect(await catalogMatches(expectedFromSimulator())).toEqual([]);
-  }, 600_000);
+  }, 1_200_000);
 });

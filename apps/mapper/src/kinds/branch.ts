@@ -22,7 +22,7 @@ export const branchKind: KindModule = {
     }
     if (!name) return [];
     const known = live.known({ name });
-    if (deleted) return [{ kind: 'branch', current: null, known, observedAt: live.now().toISOString() }];
+    if (deleted) return [{ kind: 'branch', current: null, known, observedAt: live.deletedAt() }];
     const current = await branchObject(live, name);
     return [{ kind: 'branch', current, known }];
   },

@@ -27,6 +27,6 @@ export const collaboratorKind: KindModule = {
       }
       return false;
     };
-    return [{ kind: 'collaborator', current: user ? live.known(user) : null, known: live.known(member), listedFor, ...(removed ? { observedAt: live.now().toISOString() } : {}) }];
+    return [{ kind: 'collaborator', current: user ? live.known(user) : null, known: live.known(member), listedFor, ...(removed ? { observedAt: live.deletedAt() } : {}) }];
   },
 };

@@ -14,7 +14,7 @@ export const issueKind: KindModule & PayloadFirstKind = {
   async liveObjects(live) {
     const issue = payloadObject(live.payload, 'issue', 'number');
     if (!issue || !live.repository) return [];
-    if (ISSUE_DELETING.has(live.action ?? '')) return [{ kind: 'issue', current: null, known: live.known(issue), observedAt: live.now().toISOString() }];
+    if (ISSUE_DELETING.has(live.action ?? '')) return [{ kind: 'issue', current: null, known: live.known(issue), observedAt: live.deletedAt(issue) }];
     return [await live.fromPayload(issueKind, live.known(issue), () => live.readKnown('GET /repos/{owner}/{repo}/issues/{issue_number}', { issue_number: issue['number'] }))];
   },
   keeps(selector, object) {

@@ -63,8 +63,13 @@ export interface LiveContext {
   fromPayload(kind: PayloadFirstKind, object: GithubObject, reread: () => Promise<GithubObject | null>): Promise<LiveObject>;
   /** The object with the fields every repository-scoped object carries (`__repository`, `__organization`). */
   known(object: GithubObject): GithubObject;
-  /** The time of a deletion the payload reports: now, later than any state of the object. */
   now(): Date;
+  /**
+   * The time of a removal the payload reports (deleted, archived, transferred) of the object the payload names: when
+   * the gateway received the event (and not before the end of the second of the object's `updated_at`), later than
+   * any state of the object before it, and earlier than a state it has if it comes back later.
+   */
+  deletedAt(known?: GithubObject): string;
 }
 
 /** A kind some of whose live objects are taken from webhook payloads. */

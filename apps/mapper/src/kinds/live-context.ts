@@ -2,7 +2,7 @@ import { FetchContext, GithubApiError, GithubObject, Repository, RepositorySelec
 import type { PortAppConfig, ResourceConfig } from '@glint/mapping';
 import type { WebhookEvent } from '@glint/queue';
 import { LiveContext, LiveObject, missingFields, PayloadFirstKind } from './kind-module';
-import { observedAtOf, PayloadOrdering } from './payload-ordering';
+import { observedAtOf, PayloadOrdering, removedAtOf } from './payload-ordering';
 import { ReadCoalescer } from './read-coalescer';
 import { RepositoryEnrichments } from './repository-enrichments';
 
@@ -45,6 +45,10 @@ class EventLiveContext implements LiveContext {
 
   now(): Date {
     return this.shared.now();
+  }
+
+  deletedAt(known?: GithubObject): string {
+    return removedAtOf(this.receivedAtMs, known?.['updated_at'], this.now().getTime());
   }
 
   enrichRepository = (object: GithubObject, resource: ResourceConfig): Promise<GithubObject> =>

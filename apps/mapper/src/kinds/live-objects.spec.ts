@@ -141,7 +141,7 @@ describe('liveObjectsOf', () => {
       const [object] = await objectsOf(webhook('pull_request', { action: 'edited', pull_request: pull }), github);
 
       expect(github.calls).toEqual([]);
-      expect(object).toMatchObject({ kind: 'pull-request', current: { ...pull, __repository: 'api', __organization: 'acme' }, observedAt: '2026-11-21T10:00:00.999Z' });
+      expect(object).toMatchObject({ kind: 'pull-request', current: { ...pull, __repository: 'api', __organization: 'acme' }, observedAt: '2026-11-21T10:00:00.998Z' });
     });
 
     it('re-reads an object when another state with the same updated_at was seen, as their order is unknown', async () => {
@@ -152,7 +152,7 @@ describe('liveObjectsOf', () => {
       await objectsOf(webhook('pull_request', { action: 'edited', pull_request: pull }), github, reads);
       const [again] = await objectsOf(webhook('pull_request', { action: 'edited', pull_request: pull }), github, reads);
       expect(github.calls).toEqual([]);
-      expect(again?.observedAt).toBe('2026-11-21T10:00:00.999Z');
+      expect(again?.observedAt).toBe('2026-11-21T10:00:00.998Z');
 
       const [tied] = await objectsOf(webhook('pull_request', { action: 'edited', pull_request: { ...pull, title: 'second' } }), github, reads);
       expect(github.calls).toEqual(['/repos/acme/api/pulls/7']);
@@ -160,10 +160,13 @@ describe('liveObjectsOf', () => {
       expect(tied?.observedAt).toBeUndefined();
     });
 
-    it('never observes a payload later than now, whatever its updated_at says', async () => {
-      const [object] = await objectsOf(webhook('issues', { action: 'edited', issue: { ...issue, updated_at: '2027-01-01T00:00:00Z' } }), new RecordedGithub({}));
+    it('re-reads an object whose updated_at is later than now, as GitHub\'s clock is then ahead of this one', async () => {
+      const github = new RecordedGithub({ '/repos/acme/api/issues/3': issue });
 
-      expect(object?.observedAt).toBe(new Date(NOW).toISOString());
+      const [object] = await objectsOf(webhook('issues', { action: 'edited', issue: { ...issue, updated_at: '2027-01-01T00:00:00Z' } }), github);
+
+      expect(github.calls).toEqual(['/repos/acme/api/issues/3']);
+      expect(object?.observedAt).toBeUndefined();
     });
 
     it('re-reads a payload object that has no updated_at to order it by', async () => {
@@ -175,10 +178,10 @@ describe('liveObjectsOf', () => {
       expect(object?.current).toMatchObject({ id: 5, __repository: 'api' });
     });
 
-    it('deletes a deleted issue as of now, later than any state a late delivery may carry', async () => {
-      const [object] = await objectsOf(webhook('issues', { action: 'deleted', issue: { id: 3, number: 3, updated_at: '2026-11-21T10:00:00Z' } }), new RecordedGithub({}));
+    it('deletes a deleted issue as of the event\'s receipt, later than any state a late delivery may carry', async () => {
+      const [object] = await objectsOf(webhook('issues', { action: 'deleted', issue: { id: 3, number: 3, updated_at: '2026-11-20T10:00:00Z' } }), new RecordedGithub({}));
 
-      expect(object).toMatchObject({ kind: 'issue', current: null, observedAt: new Date(NOW).toISOString() });
+      expect(object).toMatchObject({ kind: 'issue', current: null, observedAt: '2026-11-21T00:00:00.000Z' });
     });
 
     it('re-reads an object whose payload leaves out a field mappings read, as GitHub\'s pinned issue payloads leave out state', async () => {
@@ -189,6 +192,15 @@ describe('liveObjectsOf', () => {
 
       expect(github.calls).toEqual(['/repos/acme/api/issues/3']);
       expect(object?.current).toMatchObject({ state: 'open' });
+    });
+
+    it('orders a removal after any state stamped in its second, even one received later', async () => {
+      const received = '2026-11-21T10:00:00.200Z';
+      const [removed] = await objectsOf({ ...webhook('repository', {}), receivedAt: received, payload: { action: 'archived', repository: { ...repository, updated_at: '2026-11-21T10:00:00Z' } } }, new RecordedGithub({}));
+      const [created] = await objectsOf(webhook('pull_request', { action: 'opened', pull_request: pull }), new RecordedGithub({}));
+
+      expect(removed).toMatchObject({ current: null, observedAt: '2026-11-21T10:00:00.999Z' });
+      expect(String(created?.observedAt) < String(removed?.observedAt)).toBe(true);
     });
 
     it('re-reads a release, whose payload has no updated_at', async () => {

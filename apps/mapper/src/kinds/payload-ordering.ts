@@ -27,9 +27,28 @@ export class PayloadOrdering {
   }
 }
 
-/** When a state stamped `updatedAt` (whole seconds) held at the latest: the end of its second, never later than now. */
+/**
+ * When a state stamped `updatedAt` (whole seconds) held at the latest: the end of its second (less a millisecond, which
+ * a removal stamped in the same second takes: see `removedAtOf`), never later than now. Undefined when the stamp is no
+ * time, or later than now: GitHub's clock is then ahead of this machine's, and the stamp cannot be compared with this
+ * machine's observations.
+ */
 export function observedAtOf(updatedAt: string, nowMs: number): string | undefined {
+  const second = secondOf(updatedAt, nowMs);
+  return second === undefined ? undefined : new Date(Math.min(second + 998, nowMs)).toISOString();
+}
+
+/**
+ * When a removal (deleted, archived, transferred) happened at the latest, as far as this machine can order it: when the
+ * gateway received its event, and never before the end of the second its payload's `updated_at` names, so that a
+ * state of the same second arriving later (another process, a late delivery) never brings the object back.
+ */
+export function removedAtOf(receivedAtMs: number, updatedAt: unknown, nowMs: number): string {
+  const second = typeof updatedAt === 'string' ? secondOf(updatedAt, nowMs) : undefined;
+  return new Date(Math.min(Math.max(receivedAtMs, second === undefined ? 0 : second + 999), nowMs)).toISOString();
+}
+
+function secondOf(updatedAt: string, nowMs: number): number | undefined {
   const stamped = Date.parse(updatedAt);
-  if (Number.isNaN(stamped)) return undefined;
-  return new Date(Math.min(Math.floor(stamped / 1000) * 1000 + 999, nowMs)).toISOString();
+  return Number.isNaN(stamped) || stamped > nowMs ? undefined : Math.floor(stamped / 1000) * 1000;
 }

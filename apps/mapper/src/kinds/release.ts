@@ -10,7 +10,7 @@ export const releaseKind: KindModule = {
   async liveObjects(live) {
     const release = payloadObject(live.payload, 'release');
     if (!release || !live.repository) return [];
-    if (live.action === 'deleted') return [{ kind: 'release', current: null, known: live.known(release), observedAt: live.now().toISOString() }];
+    if (live.action === 'deleted') return [{ kind: 'release', current: null, known: live.known(release), observedAt: live.deletedAt(release) }];
     const current = await live.read('GET /repos/{owner}/{repo}/releases/{release_id}', { release_id: release['id'] });
     return [{ kind: 'release', current: current && live.known(current), known: live.known(release) }];
   },

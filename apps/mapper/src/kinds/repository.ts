@@ -30,10 +30,11 @@ async function changedRepository(live: LiveContext): Promise<LiveObject[]> {
   const enrich = live.enrichRepository;
   const action = live.action ?? '';
   const objects: LiveObject[] = [];
-  if (action === 'deleted') objects.push({ kind: 'repository', current: null, known: repository, observedAt: live.now().toISOString() });
+  if (action === 'deleted') objects.push({ kind: 'repository', current: null, known: repository, observedAt: live.deletedAt(repository) });
   else {
     const object = await live.fromPayload(repositoryKind, repository, () => live.read('GET /repos/{owner}/{repo}'));
-    objects.push({ ...object, current: REPOSITORY_GONE.has(action) ? null : object.current, known: repository, enrich });
+    const gone = REPOSITORY_GONE.has(action);
+    objects.push({ ...object, current: gone ? null : object.current, known: repository, enrich, ...(gone ? { observedAt: live.deletedAt(repository) } : {}) });
   }
   const payload = payloadOf(live.event, 'repository');
   const previousName = payload?.action === 'renamed' ? payload.changes.repository.name.from : undefined;

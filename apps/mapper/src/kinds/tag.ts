@@ -11,7 +11,7 @@ export const tagKind: KindModule = {
     const tag = live.payload['ref'];
     if (live.payload['ref_type'] !== 'tag' || typeof tag !== 'string' || !live.repository) return [];
     const known = live.known({ name: tag });
-    if (live.event.event === 'delete') return [{ kind: 'tag', current: null, known, observedAt: live.now().toISOString() }];
+    if (live.event.event === 'delete') return [{ kind: 'tag', current: null, known, observedAt: live.deletedAt() }];
     const ref = await live.read('GET /repos/{owner}/{repo}/git/refs/tags/{tag}', { tag });
     return [{ kind: 'tag', current: ref && live.known({ ...ref, name: tag, commit: ref['object'] }), known }];
   },

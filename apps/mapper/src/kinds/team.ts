@@ -14,7 +14,7 @@ export const teamKind: KindModule = {
     if (!team || typeof slug !== 'string') return [];
     live.enrichments.relationsChanged(live.fetch.organization);
     const known = { ...team, __organization: live.fetch.organization };
-    if (live.event.event === 'team' && live.action === 'deleted') return [{ kind: 'team', current: null, known, observedAt: live.now().toISOString() }];
+    if (live.event.event === 'team' && live.action === 'deleted') return [{ kind: 'team', current: null, known, observedAt: live.deletedAt() }];
     return [{ kind: 'team', current: await teamWithMembers(live, slug), known }];
   },
 };

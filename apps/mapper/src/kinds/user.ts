@@ -14,6 +14,6 @@ export const userKind: KindModule & PayloadFirstKind = {
     const payload = payloadOf(live.event, 'organization');
     if (!payload || (payload.action !== 'member_added' && payload.action !== 'member_removed') || !payload.membership.user) return [];
     const object = { ...payload.membership.user, __organization: live.fetch.organization };
-    return [{ kind: 'user', current: payload.action === 'member_added' ? object : null, known: object, observedAt: live.now().toISOString() }];
+    return [{ kind: 'user', current: payload.action === 'member_added' ? object : null, known: object, observedAt: live.deletedAt() }];
   },
 };

@@ -375,6 +375,8 @@ function fileChangesOf(files: readonly ChangedFile[]): Record<string, string | n
 }
 
 /** Pull requests and issues share one number sequence. */
+/** GitHub never gives a number twice in a repository, not even the number of a deleted issue. */
 function nextNumber(data: RepoData): number {
-  return Math.max(0, ...data.pulls.map((pull) => pull.number), ...data.issues.map((issue) => issue.number)) + 1;
+  data.highestNumber = Math.max(data.highestNumber ?? 0, ...data.pulls.map((pull) => pull.number), ...data.issues.map((issue) => issue.number)) + 1;
+  return data.highestNumber;
 }

@@ -319,6 +319,8 @@ export interface OrgHookRecord {
 
 /** Everything inside one repository, generated on first use (deterministically) and kept. */
 export interface RepoData {
+  /** The highest issue or pull request number given so far, deleted issues included. */
+  highestNumber?: number;
   /** By number, ascending. */
   pulls: PullRecord[];
   /** Real issues only (PRs are rendered as issues from `pulls`). */
