@@ -3,5 +3,5 @@ export { DEFAULT_PROBE_TIMEOUT_MS, HealthChecker } from './health-checker';
 export { MetricsRegistry } from './metrics-registry';
 export { ObservabilityModule } from './observability.module';
 export type { ObservabilityOptions } from './observability.module';
-export { rateLimitRecorder } from './rate-limit-metrics';
-export type { RateLimitReading } from './rate-limit-metrics';
+export { githubLimitsRecorder, rateLimitRecorder } from './rate-limit-metrics';
+export type { GithubLimitsRecorder, RateLimitReading } from './rate-limit-metrics';

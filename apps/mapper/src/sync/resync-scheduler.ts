@@ -57,7 +57,7 @@ export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap,
     },
   ) {
     this.followUps = new FollowUps(this.connect(), deps.prefix ?? DEFAULT_QUEUE_PREFIX);
-    this.queue = new Queue(QueueName.Resync, { connection: this.connect(), prefix: deps.prefix ?? DEFAULT_QUEUE_PREFIX, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+    this.queue = new Queue(QueueName.Resync, { connection: this.connect(), prefix: deps.prefix ?? DEFAULT_QUEUE_PREFIX, defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: false } });
   }
 
   async onApplicationBootstrap(): Promise<void> {

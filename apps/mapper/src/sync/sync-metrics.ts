@@ -6,11 +6,18 @@ export class SyncMetrics {
   readonly skipped: Counter<'reason'>;
   readonly objects: Counter<'kind'>;
   readonly kindSeconds: Histogram<'kind'>;
+  readonly repositoryFailures: Counter<'kind'>;
 
   constructor({ registry }: MetricsRegistry) {
     this.resyncs = new Counter({ name: 'glint_resyncs_total', help: 'Finished resyncs by outcome (completed, failed)', labelNames: ['outcome'], registers: [registry] });
     this.skipped = new Counter({ name: 'glint_resyncs_skipped_total', help: 'Resyncs not started because one of the same installation was still due or running', labelNames: ['reason'], registers: [registry] });
     this.objects = new Counter({ name: 'glint_resync_objects_total', help: 'GitHub objects read by resyncs, by kind', labelNames: ['kind'], registers: [registry] });
+    this.repositoryFailures = new Counter({
+      name: 'glint_resync_repository_failures_total',
+      help: 'Repositories whose listing of a kind failed in a resync (the others were still listed; the resync is incomplete), by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    });
     this.kindSeconds = new Histogram({
       name: 'glint_resync_kind_seconds',
       help: 'Time to resync one resource of a mapping, by kind',

@@ -8,6 +8,10 @@ export interface KindProgress {
   filtered: number;
   mappingIssues: number;
   error?: string;
+  /** Repositories whose listing of this kind failed; the resync then is incomplete and deletes nothing stale. */
+  repositoriesFailed?: number;
+  /** The first of them (up to 20), each with its error. */
+  failedRepositories?: Array<{ repository: string; error: string }>;
 }
 
 export interface SyncStatus {

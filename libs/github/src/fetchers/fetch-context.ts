@@ -1,4 +1,5 @@
-import type { GithubRestClient } from '../client';
+import { GithubAuthenticationError, GithubRateLimitError, type GithubRestClient } from '../client';
+import type { PageRequestTimes } from './concurrent-pages';
 import type { Repository } from './repositories';
 
 /** Resync traffic for one organization through one installation's client. */
@@ -10,6 +11,18 @@ export interface FetchContext {
    * about one repository that just appeared fetches that repository's pull requests, branches, … alone.
    */
   repositories?: readonly Repository[];
+  /**
+   * How many repositories a listing reads at once (a resync: GITHUB_MAX_CONCURRENCY; the client's shared limits keep
+   * the installation within GitHub's). Absent: one after another, and 10 at once for repository enrichment.
+   */
+  concurrency?: number;
+  /**
+   * A repository whose own reads failed (403, 404, a 5xx after retries) is reported here and the listing goes on with
+   * the others. Absent: the listing fails. Refused credentials and exhausted rate-limit waits always end the listing.
+   */
+  onRepositoryError?: (repository: Repository, error: unknown) => void;
+  /** When the pages handed out were asked for: a concurrent listing reads ahead of its consumer. */
+  pageTimes?: PageRequestTimes;
 }
 
 /** A fetcher streams a kind page by page: a whole organization is never held in memory. */
@@ -24,3 +37,8 @@ export interface RepositoryEnrichment {
 }
 
 export const RESYNC = { purpose: 'resync' } as const;
+
+/** Whether a failure belongs to one repository; refused credentials or a spent rate limit would fail every one. */
+export function staysWithRepository(error: unknown): boolean {
+  return !(error instanceof GithubAuthenticationError || error instanceof GithubRateLimitError);
+}

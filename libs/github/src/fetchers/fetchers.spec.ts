@@ -1,3 +1,4 @@
+import { GithubApiError, GithubAuthenticationError, GithubPermissionError, GithubRateLimitError } from '../client';
 import { FakeGithubClient } from './fake-github-client.spec-helper';
 import type { FetchContext } from './fetch-context';
 import { fetchFiles, fetchFolders, parseContent } from './files';
@@ -210,5 +211,74 @@ describe('files and folders', () => {
     expect(parseContent('a.yaml', 'a: 1')).toEqual({ a: 1 });
     expect(parseContent('a.json', '{broken')).toBe('{broken');
     expect(parseContent('README.md', '# x')).toBe('# x');
+  });
+});
+
+describe('repository-scoped listings, concurrent and with failing repositories', () => {
+  const open = { number: 1, state: 'open', updated_at: daysAgo(1), closed_at: null };
+  const repositories = ['a', 'b', 'broken', 'c', 'd'].map(repo);
+  const withBrokenPulls = (error: Error) =>
+    new FakeGithubClient().on('GET /orgs/{org}/repos', () => repositories).on('GET /repos/{owner}/{repo}/pulls', ({ repo: name }) => {
+      if (name === 'broken') throw error;
+      return [open];
+    });
+  const permission = (status: 403 | 404) => new GithubPermissionError(`GET /repos/acme/broken/pulls answered ${status}`, status, 'GET /repos/acme/broken/pulls', 'Pull requests: read');
+
+  it.each([403, 404] as const)('reports a repository whose listing answers %s and lists every other repository', async (status) => {
+    const failures: Array<{ repository: string; error: unknown }> = [];
+    const context: FetchContext = { ...contextWith(withBrokenPulls(permission(status))), concurrency: 3, onRepositoryError: (repository, error) => failures.push({ repository: repository.name, error }) };
+
+    const pulls = (await all(fetchPullRequests(context, {}, NOW))).flat();
+
+    expect(pulls.map((pull) => pull.__repository).sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(failures).toEqual([{ repository: 'broken', error: expect.objectContaining({ status }) }]);
+  });
+
+  it('fails the whole listing at a failing repository when nobody takes repository failures', async () => {
+    await expect(all(fetchPullRequests({ ...contextWith(withBrokenPulls(permission(403))), concurrency: 3 }, {}, NOW))).rejects.toThrow('answered 403');
+  });
+
+  it.each([
+    ['refused credentials', new GithubAuthenticationError('GET /repos/acme/broken/pulls answered 401', 401, 'GET /repos/acme/broken/pulls')],
+    ['an exhausted rate limit', new GithubRateLimitError('GET /repos/acme/broken/pulls answered 403: still rate limited', 403, 'GET /repos/acme/broken/pulls')],
+  ])('ends the listing at %s, which no other repository would get past either', async (_what, error) => {
+    const failures: string[] = [];
+    const context: FetchContext = { ...contextWith(withBrokenPulls(error)), concurrency: 3, onRepositoryError: (repository) => failures.push(repository.name) };
+
+    await expect(all(fetchPullRequests(context, {}, NOW))).rejects.toBe(error);
+    expect(failures).toEqual([]);
+  });
+
+  it('reads `concurrency` repositories at once, and one after another without it', async () => {
+    const inFlight = { now: 0, max: 0 };
+    const client = new FakeGithubClient().on('GET /orgs/{org}/repos', () => repositories).on('GET /repos/{owner}/{repo}/pulls', async () => {
+      inFlight.max = Math.max(inFlight.max, (inFlight.now += 1));
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight.now -= 1;
+      return [open];
+    });
+
+    await all(fetchPullRequests({ ...contextWith(client), concurrency: 3 }, {}, NOW));
+    expect(inFlight.max).toBe(3);
+
+    inFlight.max = 0;
+    await all(fetchPullRequests(contextWith(client), {}, NOW));
+    expect(inFlight.max).toBe(1);
+  });
+
+  it('leaves out a repository whose included files cannot be read, reports it, and enriches every other one', async () => {
+    const failures: string[] = [];
+    const client = new FakeGithubClient().on('GET /orgs/{org}/repos', () => repositories).on('GET /repos/{owner}/{repo}/contents/{path}', ({ repo: name }) => {
+      if (name === 'broken') throw new GithubApiError('GET /repos/acme/broken/contents/README.md answered 500 5 times', 500, 'GET /repos/acme/broken/contents/README.md');
+      return { type: 'file', encoding: 'base64', content: Buffer.from(`# ${String(name)}`).toString('base64') };
+    });
+    const context: FetchContext = { ...contextWith(client), concurrency: 2, onRepositoryError: (repository) => failures.push(repository.name) };
+
+    const listed = (await all(fetchRepositories(context, { includedFiles: ['README.md'] }))).flat();
+
+    expect(listed.map((repository) => [repository.name, repository['__includedFiles']]).sort()).toEqual(
+      ['a', 'b', 'c', 'd'].map((name) => [name, { 'README.md': `# ${name}` }]),
+    );
+    expect(failures).toEqual(['broken']);
   });
 });

@@ -1,5 +1,6 @@
 export { fetchFiles, fetchFolders, parseContent } from './files';
 export type { FilePattern, FileSelector, FolderPattern, FolderSelector, RepositoryRef } from './files';
+export { PageRequestTimes } from './concurrent-pages';
 export type { FetchContext, Fetcher, GithubObject, RepositoryEnrichment } from './fetch-context';
 export { fetchOrganization, fetchTeams, fetchUsers } from './organization-kinds';
 export type { TeamSelector } from './organization-kinds';

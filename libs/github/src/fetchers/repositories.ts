@@ -1,6 +1,6 @@
 import { GithubPermissionError, GithubRestClient, RequestOptions } from '../client';
-import { mapWithConcurrency } from '@glint/runtime';
-import { FetchContext, GithubObject, RESYNC } from './fetch-context';
+import { concurrentPages } from './concurrent-pages';
+import { FetchContext, GithubObject, RESYNC, staysWithRepository } from './fetch-context';
 
 export type RepositoryType = 'all' | 'public' | 'private' | 'forks' | 'sources' | 'member';
 
@@ -20,16 +20,59 @@ export interface Repository extends GithubObject {
 }
 
 const ENRICHMENT_CONCURRENCY = 10;
+/** Enriched repositories are handed out in pages of this many, as the listing's. */
+const ENRICHED_PAGE_SIZE = 100;
 
-/** The organization's repositories, page by page (`GET /orgs/{org}/repos?type=`), enriched as the selector asks. */
+/**
+ * The organization's repositories, page by page (`GET /orgs/{org}/repos?type=`), enriched as the selector asks: each
+ * repository on its own, `context.concurrency` (10 by default) at once while the listing goes on, so the pages come
+ * in the order repositories finish. With `context.onRepositoryError`, a repository whose enrichment fails is reported
+ * there and left out.
+ */
 export async function* fetchRepositories(context: FetchContext, selector: RepositorySelector = {}): AsyncIterable<Repository[]> {
   const pages = context.client.paginate<Repository>('GET /orgs/{org}/repos', { org: context.organization, type: selector.repositoryType ?? 'all' }, RESYNC);
-  for await (const page of pages) {
-    if (!selector.includedFiles?.length && !selector.includedRelations?.length) {
+  if (!selector.includedFiles?.length && !selector.includedRelations?.length) {
+    yield* pages;
+    return;
+  }
+  const enriched = concurrentPages(listedRepositories(pages, context), async function* (listed) {
+    yield [{ ...listed, repository: await enrichRepository(context, listed.repository, selector) }];
+  }, {
+    width: context.concurrency ?? ENRICHMENT_CONCURRENCY,
+    onError: context.onRepositoryError && ((listed, error) => context.onRepositoryError?.(listed.repository, error)),
+    isLocal: staysWithRepository,
+  });
+  let page: Repository[] = [];
+  for await (const [listed] of enriched) {
+    // A repository is as old as the listing page it came in, not its enrichment.
+    context.pageTimes?.handedOut(listed.askedAt);
+    page.push(listed.repository);
+    if (page.length >= ENRICHED_PAGE_SIZE) {
       yield page;
-      continue;
+      page = [];
     }
-    yield await mapWithConcurrency(page, ENRICHMENT_CONCURRENCY, (repository) => enrichRepository(context, repository, selector));
+  }
+  if (page.length > 0) yield page;
+}
+
+interface ListedRepository {
+  repository: Repository;
+  /** When the listing page holding it was asked for. */
+  askedAt: number;
+}
+
+async function* listedRepositories(pages: AsyncIterable<Repository[]>, context: FetchContext): AsyncIterable<ListedRepository> {
+  const now = context.pageTimes?.now ?? Date.now;
+  const iterator = pages[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const askedAt = now();
+      const next = await iterator.next();
+      if (next.done) return;
+      for (const repository of next.value) yield { repository, askedAt };
+    }
+  } finally {
+    await iterator.return?.();
   }
 }
 

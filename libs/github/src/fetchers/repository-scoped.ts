@@ -1,4 +1,5 @@
-import { FetchContext, GithubObject, RepositoryEnrichment, RESYNC } from './fetch-context';
+import { concurrentPages, eachItem } from './concurrent-pages';
+import { FetchContext, GithubObject, RepositoryEnrichment, RESYNC, staysWithRepository } from './fetch-context';
 import { fetchRepositories, Repository, RepositoryType } from './repositories';
 
 export interface RepositoryScope {
@@ -8,21 +9,32 @@ export interface RepositoryScope {
 export type Enriched<T> = T & RepositoryEnrichment;
 
 /**
- * Streams a repository-scoped kind: the organization's repositories page by page, and for each repository
- * the pages `perRepository` yields, every item carrying `__repository` and `__organization`.
+ * Streams a repository-scoped kind: the organization's repositories page by page, and for each repository the pages
+ * `perRepository` yields, every item carrying `__repository` and `__organization`. `context.concurrency` repositories
+ * are read at once, their pages handed out as they arrive; with `context.onRepositoryError`, a repository that fails
+ * is reported there and the others are still listed.
  */
-export async function* acrossRepositories<T extends GithubObject>(
+export function acrossRepositories<T extends GithubObject>(
   context: FetchContext,
   scope: RepositoryScope,
   perRepository: (repository: Repository) => AsyncIterable<T[]>,
 ): AsyncIterable<Array<Enriched<T>>> {
   const listing = context.repositories ? [context.repositories] : fetchRepositories(context, { repositoryType: scope.repositoryType });
-  for await (const repositories of listing) {
-    for (const repository of repositories) {
-      for await (const page of perRepository(repository)) {
-        if (page.length > 0) yield page.map((item) => enrich(item, repository, context));
-      }
-    }
+  return concurrentPages(eachItem(listing), (repository) => enrichedPages(context, repository, perRepository), {
+    width: context.concurrency ?? 1,
+    onError: context.onRepositoryError,
+    isLocal: staysWithRepository,
+    times: context.pageTimes,
+  });
+}
+
+async function* enrichedPages<T extends GithubObject>(
+  context: FetchContext,
+  repository: Repository,
+  perRepository: (repository: Repository) => AsyncIterable<T[]>,
+): AsyncIterable<Array<Enriched<T>>> {
+  for await (const page of perRepository(repository)) {
+    if (page.length > 0) yield page.map((item) => enrich(item, repository, context));
   }
 }
 
