@@ -26,9 +26,11 @@
 //   run; --github-limits ghes (default: GitHub Enterprise Server's default, rate limits off) or github.com
 //   (GitHub.com's limits: the App installation's 5,000/h plus 50 per repository and member above 20, at most 12,500/h;
 //   100 requests in flight and 900 points a minute per installation).
-// --workers sets the mapper's EVENT_WORKERS_COUNT; without it the product's default applies.
+// --workers sets the mapper's EVENT_WORKERS_COUNT and --github-max-concurrency its GITHUB_MAX_CONCURRENCY; without them the
+//   product's defaults apply. The resync also prints the mapper's waits for the GitHub limits shared by its pods.
 //
 //   node bench/e2e/run.mjs [--phases latency,resync] [--rates 100,500] [--seconds 60] [--workers N] [--partitions 16]
+//     [--github-max-concurrency N]
 //     [--github-latency-ms 100] [--github-limits ghes|github.com]
 //     [--latency-repos 400] [--latency-pulls 10] [--open-every 10] [--webhook-concurrency 32]
 //     [--resync-repos 10000] [--resync-pulls 5] [--drain-timeout-seconds 600] [--profile mapper,publisher,…]
@@ -52,6 +54,8 @@ const RATES = String(option('rates', '100,500')).split(',').map(Number);
 const SECONDS = Number(option('seconds', 60));
 /** Undefined unless given: the mapper then runs with the product's default EVENT_WORKERS_COUNT. */
 const WORKERS = option('workers', undefined) === undefined ? undefined : Number(option('workers'));
+/** Undefined unless given: the mapper then runs with the product's default GITHUB_MAX_CONCURRENCY. */
+const GITHUB_MAX_CONCURRENCY = option('github-max-concurrency', undefined) === undefined ? undefined : Number(option('github-max-concurrency'));
 const GITHUB_LATENCY_MS = Number(option('github-latency-ms', 100));
 const GITHUB_LATENCY_JITTER_MS = Math.round(GITHUB_LATENCY_MS * 0.2);
 const GITHUB_LIMITS = String(option('github-limits', 'ghes'));
@@ -89,6 +93,10 @@ const workersSetting = () =>
   WORKERS === undefined
     ? `EVENT_WORKERS_COUNT unset (the product's default, ${ENV_CONTRACT.find((variable) => variable.name === 'EVENT_WORKERS_COUNT')?.defaultValue ?? '?'})`
     : `EVENT_WORKERS_COUNT=${WORKERS} (--workers)`;
+const githubConcurrencySetting = () =>
+  GITHUB_MAX_CONCURRENCY === undefined
+    ? `GITHUB_MAX_CONCURRENCY unset (the product's default, ${ENV_CONTRACT.find((variable) => variable.name === 'GITHUB_MAX_CONCURRENCY')?.defaultValue ?? '?'})`
+    : `GITHUB_MAX_CONCURRENCY=${GITHUB_MAX_CONCURRENCY} (--github-max-concurrency)`;
 const githubSetting = (github) =>
   `GitHub simulator: latency ${GITHUB_LATENCY_MS} ± ${GITHUB_LATENCY_JITTER_MS} ms (uniform), limits ${GITHUB_LIMITS}` +
   (GITHUB_LIMITS === 'github.com' ? ` (installation ${github?.installationRateLimit ?? '?'}/h, 100 in flight, 900 points/min)` : ' (rate limits off)');
@@ -312,6 +320,7 @@ async function startStack(label, simulatorOptions, { mapperFirst = true } = {}) 
   const env = {
     EVENT_PARTITIONS: String(PARTITIONS),
     ...(WORKERS === undefined ? {} : { EVENT_WORKERS_COUNT: String(WORKERS) }),
+    ...(GITHUB_MAX_CONCURRENCY === undefined ? {} : { GITHUB_MAX_CONCURRENCY: String(GITHUB_MAX_CONCURRENCY) }),
     REDIS_URL: redisUrl,
     DATABASE_URL: database.url,
     HTTP_HOST: '127.0.0.1',
@@ -689,6 +698,7 @@ async function resyncPhase() {
   const calls = await metricLines(stack.urls.publisher, catalogCallPattern);
   const entities = await metricLines(stack.urls.publisher, /^glint_publish_entities_total\{/);
   const cleanups = await metricLines(stack.urls.publisher, /^glint_stale_cleanups_total\{/);
+  const limitWaits = await metricLines(stack.urls.mapper, /^glint_github_(limit_waits_total|limit_wait_seconds_total|secondary_limits_total)\{/);
   const differences = await compareCatalog(stack.db, expected);
   const peaks = Object.fromEntries(Object.entries(stack.processes()).map(([name, pid]) => [name, procStatus(pid, 'VmHWM')]));
   const problems = Object.fromEntries(Object.entries(stack.services).map(([name, child]) => [name, child.problems]));
@@ -699,7 +709,7 @@ async function resyncPhase() {
   const written = entities.filter((line) => /outcome="(created|updated)"/.test(line.labels)).reduce((sum, line) => sum + line.value, 0);
   console.log(`\nbench/e2e resync: ${RESYNC_REPOS} repositories (${expected.repositories.length} live, the rest archived, plus .github-private), ${expected.generatedPullRequests} pull requests`);
   console.log(`  the shipped mapping catalogues the organization, live repositories (README.md and CODEOWNERS read for each) and open pull requests: ${expected.pullRequests.length}`);
-  console.log(`settings: EVENT_PARTITIONS=${PARTITIONS} ${workersSetting()} (one mapper, one publisher), SEND_RAW_DATA_EXAMPLES=true, LOG_LEVEL=warn; ${load()}`);
+  console.log(`settings: EVENT_PARTITIONS=${PARTITIONS} ${workersSetting()} ${githubConcurrencySetting()} (one mapper, one publisher), SEND_RAW_DATA_EXAMPLES=true, LOG_LEVEL=warn; ${load()}`);
   console.log(githubSetting(stack.github));
   console.log(`wall time from the mapper's start: ${seconds(finished)} s (mapper up after ${seconds(mapperUp)} s; resync reported ${resync.state} at ${seconds(mapperDoneAt)} s, ` +
     `the mapper's own timing ${((Date.parse(resync.finishedAt) - Date.parse(resync.startedAt)) / 1000).toFixed(1)} s; catalog complete at ${seconds(catalogCompleteAt)} s; publisher's sync completion at ${seconds(cleanupAt)} s)`);
@@ -707,6 +717,8 @@ async function resyncPhase() {
   const routes = Object.entries(stats.byRoute).sort((a, b) => b[1] - a[1]);
   console.log(`GitHub requests: ${stats.requests} (${stats.notModified} answered 304): ${routes.slice(0, 8).map(([route, count]) => `${route} ${count}`).join(', ')}${routes.length > 8 ? ', …' : ''}`);
   console.log(`GitHub requests per repository ${(stats.requests / RESYNC_REPOS).toFixed(2)}, ${rateLimitFigures(stats, RESYNC_REPOS, 'repository')}`);
+  const limitWaitText = limitWaits.map((line) => `${line.labels} ${Number.isInteger(line.value) ? line.value : line.value.toFixed(1)}`).join(', ');
+  console.log(`mapper waits for the shared GitHub limits (glint_github_limit_waits_total, …_wait_seconds_total, secondary limits): ${limitWaitText || 'none'}`);
   console.log(`catalog calls (publisher): ${totalCalls} for ${written} entities written (${(written / totalCalls).toFixed(1)} per call): ${calls.map((line) => `${line.labels} ${line.value}`).join(', ')}`);
   console.log(`publisher: ${entities.map((line) => `${line.labels} ${line.value}`).join(', ')}; sync completion: ${cleanups.map((line) => `${line.labels} ${line.value}`).join(', ')}`);
   console.log(`catalog vs the simulator's records: ${differences.length === 0 ? 'equal' : `${differences.length} difference(s), first: ${differences.slice(0, 5).join('; ')}`}`);

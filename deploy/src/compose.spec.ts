@@ -53,6 +53,16 @@ describe('docker-compose.yml', () => {
     expect(names.filter((name) => !CONTRACT_NAMES.includes(name))).toEqual([]);
   });
 
+  it('makes the catalog, which listens on the compose network, take its client pair from .env, since it refuses the built-in pair there', () => {
+    const environment = compose.services['catalog'].environment ?? {};
+    const listening = { HTTP_HOST: String(environment['HTTP_HOST']) };
+
+    expect(environment['PORT_CLIENT_ID']).toMatch(/^\$\{PORT_CLIENT_ID:\?set PORT_CLIENT_ID and PORT_CLIENT_SECRET in \.env/);
+    expect(environment['PORT_CLIENT_SECRET']).toMatch(/^\$\{PORT_CLIENT_SECRET:\?set PORT_CLIENT_ID and PORT_CLIENT_SECRET in \.env/);
+    expect(() => loadConfig(listening, ['catalog'])).toThrow(/HTTP_HOST is invalid: .*set PORT_CLIENT_ID and PORT_CLIENT_SECRET/);
+    expect(loadConfig({ ...listening, PORT_CLIENT_ID: 'glint', PORT_CLIENT_SECRET: 'from-env' }, ['catalog']).http.catalogHost).toBe('0.0.0.0');
+  });
+
   it('keeps Redis in append-only mode, so an accepted webhook survives a restart', () => {
     const command = compose.services['redis'].command?.join(' ');
 

@@ -91,6 +91,16 @@ describe('deploy/kubernetes, rendered by kustomize', () => {
     }
   });
 
+  it('gives the catalog, which listens on the pod network, a client id in the ConfigMap and takes its secret from glint-secrets', () => {
+    const [configMap] = objectsOfKind<IConfigMap>(base, 'ConfigMap');
+    const settings = configMap.data ?? {};
+
+    expect(settings['HTTP_HOST']).toBe('0.0.0.0');
+    expect(settings['PORT_CLIENT_ID']).toMatch(/\S/);
+    expect(loadConfig({ ...settings, PORT_CLIENT_SECRET: 'from-glint-secrets' }, ['catalog']).http.catalogHost).toBe('0.0.0.0');
+    expect(() => loadConfig(settings, ['catalog'])).toThrow(/PORT_CLIENT_SECRET\|GLINT_CLIENT_SECRET is missing \(PORT_CLIENT_ID is set\)/);
+  });
+
   it.each(SERVICE_NAMES.map((service) => [service]))('%s has CPU and memory requests and limits', (service) => {
     for (const container of containersOf(deploymentOf(service) as IDeployment)) {
       expect(Object.keys(container.resources?.requests ?? {}).sort()).toEqual(['cpu', 'memory']);

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { CatalogClient } from '@glint/catalog-client';
 import type { GlintConfig, KafkaConfig } from '@glint/config';
 import type { GithubAccess } from '@glint/github';
-import { createRedisConnection, DEFAULT_QUEUE_PREFIX, QueueName, WorkflowRunEvent } from '@glint/queue';
+import { createRedisConnection, DEFAULT_QUEUE_PREFIX, FailedJobSweep, QueueName, WorkflowRunEvent } from '@glint/queue';
 import type { ActionsMetrics } from './actions-metrics';
 import { ActionTimings, DEFAULT_ACTION_TIMINGS } from './action-timings';
 import { RunWatchdog } from './completion/run-watchdog';
@@ -49,6 +49,8 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
   private readonly watchdog: RunWatchdog;
   private worker?: Worker<WorkflowRunEvent>;
   private workerConnection?: Redis;
+  /** Moves completion events that failed every attempt to jobs-dlq (glint dlq). */
+  private failedJobs?: FailedJobSweep;
   private starting?: Promise<void>;
   private stopping = false;
 
@@ -74,6 +76,8 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
       concurrency: COMPLETION_CONCURRENCY,
     });
     this.worker.on('error', (error) => this.logger.warn(`workflow-run worker: ${error.message}`));
+    this.failedJobs = new FailedJobSweep(this.workerConnection, { queues: [QueueName.WorkflowRunEvents] });
+    this.failedJobs.start();
     this.starting = this.start();
   }
 
@@ -89,6 +93,7 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
       this.logger.warn(`the Kafka consumer did not leave group ${this.consumer.groupId} within ${KAFKA_LEAVE_MS / 1000} s; stopping without it (its uncommitted messages are delivered again)`);
     }
     await this.worker?.close();
+    await this.failedJobs?.close();
     await this.workerConnection?.quit().catch(() => this.workerConnection?.disconnect());
   }
 

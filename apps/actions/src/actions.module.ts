@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogClient, CatalogClientTuning, createCatalogClient } from '@glint/catalog-client';
 import { ConfigModule, GlintConfig, KafkaConfig } from '@glint/config';
-import { createGithubAccess, GithubAccess } from '@glint/github';
+import { createGithubAccess, GithubAccess, GithubAccessDependencies } from '@glint/github';
 import { MetricsRegistry, ObservabilityModule } from '@glint/observability';
 import { DATA_SOURCE, PersistenceModule, postgresProbe } from '@glint/persistence';
 import { REDIS_CONNECTION, RedisModule, redisProbe } from '@glint/queue';
@@ -16,6 +16,8 @@ import { PARTITIONS_IN_PARALLEL } from './kafka/run-consumer';
 export interface ActionsOptions extends ActionsRuntimeOptions {
   /** Retry and backoff settings for the catalog client (tests shorten them). */
   catalog?: CatalogClientTuning;
+  /** How long a GitHub request may go unanswered (tests shorten it). */
+  github?: Pick<GithubAccessDependencies, 'requestTimeoutMs'>;
 }
 
 const GITHUB_ACCESS = Symbol('GITHUB_ACCESS');
@@ -49,7 +51,7 @@ export class ActionsModule {
           inject: [ActionsMetrics],
           useFactory: (metrics: ActionsMetrics) => createCatalogClient(config.catalog, { onAnswer: (route, status) => metrics.catalogAnswers.inc({ route, status: String(status) }), ...options.catalog }),
         },
-        { provide: GITHUB_ACCESS, inject: [REDIS_CONNECTION], useFactory: (connection: Redis) => createGithubAccess(config.github, { redis: connection }) },
+        { provide: GITHUB_ACCESS, inject: [REDIS_CONNECTION], useFactory: (connection: Redis) => createGithubAccess(config.github, { ...options.github, redis: connection, limitsRedis: connection }) },
         {
           provide: ActionsRuntime,
           inject: [KAFKA_CONNECTION, DATA_SOURCE, CatalogClient, GITHUB_ACCESS, ActionsMetrics],

@@ -148,6 +148,17 @@ describe('catalog API on the real Postgres', () => {
     it('answers 404 for an unknown blueprint', async () => {
       expect(await catalog.call('POST', '/v1/blueprints/nowhere/entities', { body: { identifier: 'a' } })).toMatchObject({ status: 404, body: { ok: false, error: 'not_found' } });
     });
+
+    it('answers 422 to a property or relation named like an Object.prototype member, which the blueprint does not declare', async () => {
+      const relation = await catalog.call('POST', '/v1/blueprints/service/entities?upsert=true&create_missing_related_entities=true', {
+        body: { identifier: 'trap', properties: { tier: 'gold' }, relations: { team: 'core', hasOwnProperty: 'core' } },
+      });
+      const property = await catalog.call('POST', '/v1/blueprints/service/entities?upsert=true', { text: '{"identifier":"trap","properties":{"tier":"gold","__proto__":"x","constructor":"y"},"relations":{"team":"core"}}' });
+
+      expect(relation).toMatchObject({ status: 422, body: { ok: false, error: 'invalid_request', message: 'relation "hasOwnProperty" is not defined on blueprint "service"' } });
+      expect(property).toMatchObject({ status: 422, body: { ok: false, error: 'invalid_request', message: expect.stringContaining('property "__proto__" is not defined on blueprint "service"') } });
+      expect(await get('service', 'trap')).toBeUndefined();
+    });
   });
 
   describe('bulk upsert', () => {
@@ -361,6 +372,43 @@ describe('catalog API on the real Postgres', () => {
 
     it('answers 400 to a body that is not JSON', async () => {
       expect(await catalog.call('POST', '/v1/entities/search', { text: '{"combinator":' })).toMatchObject({ status: 400, body: { ok: false, error: 'invalid_json' } });
+    });
+
+    it('answers 422 to a NUL character (%00) in the URL, which Postgres cannot take', async () => {
+      const blueprint = await catalog.call('PUT', '/v1/blueprints/%00', { body: { identifier: 'fz_a', title: '' } });
+      const entity = await catalog.call('POST', '/v1/blueprints/%00/entities', { body: { identifier: null } });
+      const lookup = await catalog.call('GET', '/v1/blueprints/service/entities/a%00b');
+
+      for (const answer of [blueprint, entity, lookup]) {
+        expect(answer).toMatchObject({ status: 422, body: { ok: false, error: 'invalid_request', message: expect.stringContaining('NUL character (%00)') } });
+      }
+    });
+
+    it('answers 422 naming where a body holds a NUL character (\\u0000), and stores nothing', async () => {
+      const answer = await catalog.call('POST', '/v1/blueprints/service/entities?upsert=true', { body: service('nul-inside', { title: 'a\u0000b' }) });
+
+      expect(answer).toMatchObject({ status: 422, body: { ok: false, error: 'invalid_request', message: 'body/title has the NUL character (\\u0000), which the catalog cannot store' } });
+      expect(await get('service', 'nul-inside')).toBeUndefined();
+    });
+
+    it('answers 422 naming where a body holds a lone UTF-16 surrogate, which jsonb refuses, and stores nothing', async () => {
+      const entities = [{ identifier: 'lone-surrogate', title: '', properties: { tier: 'gold', tags: [], config: { '': '\ud800' } }, relations: { team: 'core' } }];
+
+      const answer = await catalog.call('POST', '/v1/blueprints/service/entities/bulk?upsert=true', { body: { entities } });
+
+      expect(answer).toMatchObject({ status: 422, body: { ok: false, error: 'invalid_request', message: 'body/entities/0/properties/config/ has a lone UTF-16 surrogate (\\ud800), which is not Unicode text the catalog can store' } });
+      expect(await get('service', 'lone-surrogate')).toBeUndefined();
+    });
+
+    it('answers 422 to a body nested deeper than 256 levels, and stores nothing', async () => {
+      const depth = 100_000;
+      const config = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+      const text = `{"identifier":"deep","properties":{"tier":"gold","config":${config}},"relations":{"team":"core"}}`;
+
+      const answer = await catalog.call('POST', '/v1/blueprints/service/entities?upsert=true', { text });
+
+      expect(answer).toMatchObject({ status: 422, body: { ok: false, error: 'invalid_request', message: expect.stringMatching(/^body is nested more than 256 levels deep/) } });
+      expect(await get('service', 'deep')).toBeUndefined();
     });
   });
 

@@ -16,6 +16,7 @@ import { EntityStore } from './entities/entity-store';
 import { EntityWriter } from './entities/entity-writer';
 import { CatalogExceptionFilter } from './http/catalog-exception.filter';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
+import { StorableRequestMiddleware } from './http/storable-request.middleware';
 import { RunStore } from './runs/run-store';
 import { RunsController } from './runs/runs.controller';
 import { CATALOG_ENTITIES, CATALOG_MIGRATIONS } from './schema';
@@ -92,6 +93,6 @@ export class CatalogModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(JsonBodyMiddleware).forRoutes(...CONTROLLERS);
+    consumer.apply(JsonBodyMiddleware, StorableRequestMiddleware).forRoutes(...CONTROLLERS);
   }
 }

@@ -6,8 +6,9 @@ import { EventProducer, QueueOverview, REDIS_CONNECTION, RedisModule, redisProbe
 import type { Redis } from 'ioredis';
 import { QueueDashboardMounter } from './admin/queue-dashboard-mounter';
 import { createSignatureVerifier } from './webhooks/signature-verifier';
+import { UnverifiedBytesBudget } from './webhooks/unverified-bytes-budget';
 import { WebhookIntake } from './webhooks/webhook-intake';
-import { WebhookMetrics } from './webhooks/webhook-metrics';
+import { registerUnverifiedBytesGauge, WebhookMetrics } from './webhooks/webhook-metrics';
 import { mountWebhookRoute, WebhookRoute } from './webhooks/webhook-route';
 
 /** Serves the webhook route from bootstrap on; on shutdown answers new deliveries 503 and waits for those in progress. */
@@ -18,10 +19,11 @@ class WebhookRouteMounter implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Inject(WebhookIntake) private readonly intake: WebhookIntake,
+    @Inject(UnverifiedBytesBudget) private readonly budget: UnverifiedBytesBudget,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.route = mountWebhookRoute(this.adapterHost.httpAdapter.getHttpServer(), this.intake);
+    this.route = mountWebhookRoute(this.adapterHost.httpAdapter.getHttpServer(), this.intake, this.budget);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -65,6 +67,15 @@ export class GatewayModule {
           },
         },
         ProducerCloser,
+        {
+          provide: UnverifiedBytesBudget,
+          inject: [MetricsRegistry],
+          useFactory: (metrics: MetricsRegistry) => {
+            const budget = new UnverifiedBytesBudget(config.webhook.maxUnverifiedBytes);
+            registerUnverifiedBytesGauge(metrics.registry, budget);
+            return budget;
+          },
+        },
         WebhookRouteMounter,
         {
           provide: QueueDashboardMounter,

@@ -54,6 +54,10 @@ describe('self-service action runs from Kafka to GitHub and back to the catalog'
   let producer: Producer;
   let bridge: DataSource;
   let repos: string[];
+  /** Repositories whose `workflow_run` completed events get lost on the way (answered, never forwarded). */
+  const lostCompletionsOf = new Set<string>();
+  /** The workflow runs whose completed event was lost. */
+  const lostCompletions: number[] = [];
 
   beforeAll(async () => {
     redis = await PrivateRedisServer.start();
@@ -66,7 +70,9 @@ describe('self-service action runs from Kafka to GitHub and back to the catalog'
       request.on('end', () => {
         const payload = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json;
         const event = request.headers['x-github-event'] === 'workflow_run' ? workflowRunEventOf(String(request.headers['x-github-delivery']), new Date().toISOString(), payload) : undefined;
-        const forwarded = event?.workflowRun.event === 'workflow_dispatch' ? events.forward(event) : Promise.resolve();
+        const lost = event?.action === 'completed' && lostCompletionsOf.has(event.repository.name);
+        if (lost) lostCompletions.push(event.workflowRun.id);
+        const forwarded = event?.workflowRun.event === 'workflow_dispatch' && !lost ? events.forward(event) : Promise.resolve();
         void forwarded.then(
           () => response.writeHead(202).end(),
           () => response.writeHead(503).end(),
@@ -360,6 +366,90 @@ describe('self-service action runs from Kafka to GitHub and back to the catalog'
         ]);
       } finally {
         await second.app.close();
+      }
+    });
+  });
+
+  describe('when GitHub loses the answer to a dispatch, or a completion event', () => {
+    const DISPATCH_ROUTE = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches';
+    let actions: RunningService;
+    let topic: string;
+
+    beforeAll(async () => {
+      const organization = await newOrganization();
+      topic = organization.topic;
+      actions = await startActions(organization.config, { ...FAST, github: { requestTimeoutMs: 2_000 } });
+    });
+
+    afterAll(async () => {
+      await actions?.app.close();
+    });
+
+    /** Dispatch requests that reached the simulator, whatever it answered. */
+    const dispatchRequests = () => sim.stats().byRoute[DISPATCH_ROUTE] ?? 0;
+    const dispatchPath = (repo: string) => new RegExp(`/repos/${ORG}/${repo}/actions/workflows/${WORKFLOW.replace('.', '\\.')}/dispatches`);
+
+    it('finds the run of a dispatch answered 502 after GitHub created it, and never sends the dispatch again', async () => {
+      const runId = await createRun();
+      sim.injectFaults({ status: 502, count: 1, routePattern: dispatchPath(repos[0]), afterEffect: true });
+      const requestsBefore = dispatchRequests();
+
+      await produce(topic, runMessage(runId, { type: 'GITHUB', org: ORG, repo: repos[0], workflow: WORKFLOW }));
+
+      const run = await runFinished(runId);
+      const dispatched = dispatchesOf(runId);
+      expect(dispatched).toHaveLength(1);
+      expect(dispatchRequests() - requestsBefore).toBe(1);
+      const link = `${sim.url}/${ORG}/${repos[0]}/actions/runs/${dispatched[0].id}`;
+      expect(run).toMatchObject({ status: 'SUCCESS', link: [link] });
+      expect(await logsOf(runId)).toEqual([`Dispatching workflow ${WORKFLOW} in ${ORG}/${repos[0]} on main`, `Dispatched: ${link}`, 'Workflow completed: success']);
+    });
+
+    it('finds the run of a dispatch whose answer never came (the request timed out), and never sends the dispatch again', async () => {
+      const runId = await createRun();
+      sim.injectFaults({ status: 'no-answer', count: 1, routePattern: dispatchPath(repos[1]), afterEffect: true });
+      const requestsBefore = dispatchRequests();
+
+      await produce(topic, runMessage(runId, { type: 'GITHUB', org: ORG, repo: repos[1], workflow: WORKFLOW }));
+
+      const run = await runFinished(runId);
+      const dispatched = dispatchesOf(runId);
+      expect(dispatched).toHaveLength(1);
+      expect(dispatchRequests() - requestsBefore).toBe(1);
+      expect(run).toMatchObject({ status: 'SUCCESS', link: [`${sim.url}/${ORG}/${repos[1]}/actions/runs/${dispatched[0].id}`] });
+    });
+
+    it('fails a run whose dispatch was answered 502 before GitHub acted, says why, and does not send it again', async () => {
+      const runId = await createRun();
+      sim.injectFaults({ status: 502, count: 1, routePattern: dispatchPath(repos[3]) });
+      const requestsBefore = dispatchRequests();
+
+      await produce(topic, runMessage(runId, { type: 'GITHUB', org: ORG, repo: repos[3], workflow: WORKFLOW }));
+
+      const run = await runFinished(runId);
+      expect(run.status).toBe('FAILURE');
+      expect(run.summary).toMatch(/^The dispatch got no answer \(.*502.*\) and no workflow_dispatch run of ci\.yml on main appeared in /);
+      expect(run.summary).toContain('it is not sent again so that the workflow cannot run twice');
+      expect(dispatchesOf(runId)).toHaveLength(0);
+      expect(dispatchRequests() - requestsBefore).toBe(1);
+      expect(await stateOf(runId)).toBe('finished');
+    });
+
+    it("completes a run whose workflow_run completed event was lost from GitHub's run, through the watchdog", async () => {
+      lostCompletionsOf.add(repos[5]);
+      try {
+        const runId = await createRun();
+
+        await produce(topic, runMessage(runId, { type: 'GITHUB', org: ORG, repo: repos[5], workflow: WORKFLOW }));
+
+        const run = await runFinished(runId);
+        const [dispatched] = dispatchesOf(runId);
+        await waitFor('the completed event to be lost', async () => (lostCompletions.includes(dispatched.id) ? true : undefined));
+        expect(run).toMatchObject({ status: 'SUCCESS', link: [`${sim.url}/${ORG}/${repos[5]}/actions/runs/${dispatched.id}`] });
+        expect(await logsOf(runId)).toContain('Workflow completed: success');
+        expect(await stateOf(runId)).toBe('finished');
+      } finally {
+        lostCompletionsOf.delete(repos[5]);
       }
     });
   });

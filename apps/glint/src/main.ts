@@ -44,7 +44,7 @@ function serve(commandLine: string[]): void {
     for (const service of running) logger.log(`${service.name.padEnd(9)} ${service.url}  (health: ${service.url}/health)`);
     logger.log(`catalog target: ${config.catalog.url}${config.catalog.target === 'embedded' ? ' (the embedded catalog)' : ''}`);
     if (config.catalog.credentials === 'built-in' && parsed.services.includes('catalog')) {
-      logger.warn('the embedded catalog accepts the built-in local credentials: set PORT_CLIENT_ID/PORT_CLIENT_SECRET before exposing it');
+      logger.warn(`the embedded catalog accepts the built-in local credentials, so it listens on ${config.http.catalogHost} only: set PORT_CLIENT_ID/PORT_CLIENT_SECRET to reach it from elsewhere`);
     }
     logger.log(`ready: ${running.map((service) => service.name).join(', ')}`);
     return running;

@@ -3,9 +3,21 @@ import { createCatalogClient } from '@glint/catalog-client';
 import { ConfigModule, GlintConfig } from '@glint/config';
 import { createGithubAccess, GithubAccess } from '@glint/github';
 import { JqEngine, MappingConfigSource } from '@glint/mapping';
-import { MetricsRegistry, ObservabilityModule, rateLimitRecorder } from '@glint/observability';
+import { githubLimitsRecorder, MetricsRegistry, ObservabilityModule, rateLimitRecorder } from '@glint/observability';
 import { DATA_SOURCE, PersistenceModule, postgresProbe } from '@glint/persistence';
-import { createRedisConnection, PublishBatcher, PublishProducer, QueueOverview, REDIS_CONNECTION, RedisModule, redisProbe, WorkflowRunEventProducer } from '@glint/queue';
+import {
+  createRedisConnection,
+  FailedJobSweep,
+  partitionQueueName,
+  PublishBatcher,
+  PublishProducer,
+  QueueName,
+  QueueOverview,
+  REDIS_CONNECTION,
+  RedisModule,
+  redisProbe,
+  WorkflowRunEventProducer,
+} from '@glint/queue';
 import { GatherCohort } from '@glint/runtime';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -75,9 +87,25 @@ export class MapperModule {
         {
           provide: 'GITHUB_ACCESS',
           inject: [REDIS_CONNECTION, MetricsRegistry],
-          useFactory: (connection: Redis, metrics: MetricsRegistry) => createGithubAccess(config.github, { redis: connection, onRateLimit: rateLimitRecorder(metrics) }),
+          useFactory: (connection: Redis, metrics: MetricsRegistry) =>
+            createGithubAccess(config.github, {
+              redis: connection,
+              // Every pod of an installation keeps to GitHub's secondary limits together.
+              limitsRedis: connection,
+              onRateLimit: rateLimitRecorder(metrics),
+              onLimits: githubLimitsRecorder(metrics, new Logger('github')),
+            }),
         },
         { provide: QueueOverview, inject: [REDIS_CONNECTION], useFactory: (connection: Redis) => new QueueOverview(connection, { partitions: config.events.partitions }) },
+        {
+          // Whatever ends in a failed set of the mapper's queues goes to its dead-letter queue (glint dlq).
+          provide: FailedJobSweep,
+          inject: [MapperResources],
+          useFactory: (resources: MapperResources) => {
+            const partitions = Array.from({ length: config.events.partitions }, (_, partition) => partitionQueueName(QueueName.Events, partition));
+            return new FailedJobSweep(resources.connection, { queues: [...partitions, QueueName.Resync, QueueName.WebhookUpkeep, QueueName.ConfigChecks] });
+          },
+        },
         { provide: SyncMetrics, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => new SyncMetrics(metrics) },
         { provide: SyncStatusStore, inject: [MapperResources], useFactory: (resources: MapperResources) => new SyncStatusStore(resources.connection) },
         { provide: PublishProducer, inject: [MapperResources], useFactory: (resources: MapperResources) => new PublishProducer(resources.connection) },
@@ -90,7 +118,16 @@ export class MapperModule {
             new ResyncScheduler({
               access,
               metrics,
-              runner: new ResyncRunner({ access, mappingSource, mapping, producer, status, metrics, sendRawDataExamples: config.sendRawDataExamples }),
+              runner: new ResyncRunner({
+                access,
+                mappingSource,
+                mapping,
+                producer,
+                status,
+                metrics,
+                sendRawDataExamples: config.sendRawDataExamples,
+                githubConcurrency: config.github.maxConcurrency,
+              }),
               connection: () => createRedisConnection(config.redisUrl, 'worker', 'mapper-resync'),
               intervalMinutes: config.resyncIntervalMinutes,
               startWithResync: options.resyncAtStart,

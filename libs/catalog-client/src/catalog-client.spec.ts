@@ -1,5 +1,5 @@
 import { PortApiContract } from '@glint/testing';
-import { CatalogApiError, CatalogAuthenticationError } from './catalog-errors';
+import { CatalogApiError, CatalogAuthenticationError, isCatalogUnavailable } from './catalog-errors';
 import { CatalogClient, ownedBy, userAgentOf } from './catalog-client';
 import type { CatalogEntity, UpsertOptions } from './catalog-types';
 import { FakeCatalog } from './fake-catalog.spec-helper';
@@ -164,6 +164,66 @@ describe('CatalogClient', () => {
 
       expect(result.failed).toEqual([expect.objectContaining({ status: 422, message: 'bad body' })]);
       expect(catalog.calls.filter((call) => call.path !== '/v1/auth/access_token')).toHaveLength(2);
+    });
+  });
+
+  describe('an unavailable catalog, as opposed to a refused entity', () => {
+    it('retries a 408 like a 5xx', async () => {
+      const { catalog, client } = setup();
+      catalog.script.push({ status: 408 });
+
+      const result = await client.upsertEntities([repository(1)], options);
+
+      expect(result.upserted).toHaveLength(1);
+      expect(catalog.callsTo(/bulk$/)).toHaveLength(2);
+    });
+
+    it.each([
+      ['no answer', 0],
+      ['408', 408],
+      ['429', 429],
+      ['500', 500],
+      ['503', 503],
+    ])('throws for %s once its tries are spent, blaming no entity', async (_label, status) => {
+      const { catalog, client } = setup({ maxAttempts: 2 });
+      if (status === 0) catalog.networkFailures = 2;
+      else catalog.script.push({ status }, { status });
+
+      const failure = await client.upsertEntities([repository(1), repository(2)], options).catch((error: unknown) => error);
+
+      expect(isCatalogUnavailable(failure)).toBe(true);
+      expect(catalog.callsTo(/entities$/)).toEqual([]);
+    });
+
+    it('throws for a 401 that a renewed token does not cure, instead of refusing each entity', async () => {
+      const { catalog, client } = setup();
+      catalog.script.push({ status: 401 }, { status: 401 });
+
+      const failure = await client.upsertEntities([repository(1), repository(2)], options).catch((error: unknown) => error);
+
+      expect(failure).toBeInstanceOf(CatalogApiError);
+      expect(isCatalogUnavailable(failure)).toBe(true);
+      expect(catalog.callsTo(/access_token/)).toHaveLength(2);
+      expect(catalog.callsTo(/entities$/)).toEqual([]);
+    });
+
+    it('counts refused client credentials as unavailable: no entity is to blame until they are fixed', async () => {
+      const { catalog, client } = setup();
+      catalog.tokenScript.push({ status: 401, body: { ok: false, error: 'invalid_credentials', message: 'bad client secret' } });
+
+      const failure = await client.deleteEntities('githubRepository', ['repo-1'], { owner, deleteDependents: true }).catch((error: unknown) => error);
+
+      expect(failure).toBeInstanceOf(CatalogAuthenticationError);
+      expect(isCatalogUnavailable(failure)).toBe(true);
+    });
+
+    it('reports a 403 about the entity as a refusal of that entity, not as an outage', async () => {
+      const { catalog, client } = setup();
+      catalog.script.push({ status: 403, body: { ok: false, error: 'forbidden', message: 'no write access to the blueprint' } }, { status: 403, body: { ok: false, error: 'forbidden', message: 'no write access to the blueprint' } });
+
+      const result = await client.upsertEntities([repository(1)], options);
+
+      expect(result.failed).toEqual([expect.objectContaining({ status: 403, message: 'no write access to the blueprint' })]);
     });
   });
 

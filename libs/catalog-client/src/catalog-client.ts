@@ -72,7 +72,8 @@ export class CatalogClient {
    * Upserts entities of any blueprints in bulk calls of at most 20 entities and 1 MiB. Entities a 207 reports as
    * failed are retried alone once; what still fails comes back in `failed` with the API's message. A 413 (the
    * catalog's limit is smaller than ours) falls back to single upserts for that batch. Throws only when a whole
-   * call fails for good (auth, or retries exhausted) — then nothing about the unsent entities is known.
+   * call finds the catalog unavailable (see `CatalogApiError.unavailable`) — then nothing about the unsent entities is
+   * known, and none of them is to blame.
    */
   async upsertEntities(entities: readonly CatalogEntity[], options: UpsertOptions): Promise<UpsertResult> {
     const callsBefore = this.http.calls;
@@ -229,7 +230,7 @@ export class CatalogClient {
         })
       ).body;
     } catch (error) {
-      if (error instanceof CatalogApiError && !error.retryable) {
+      if (error instanceof CatalogApiError && !error.unavailable) {
         // The whole batch was refused (413, or a 4xx naming no entity): find out entity by entity.
         return this.upsertAlone(items.map(({ item }) => item), options);
       }
@@ -267,7 +268,7 @@ export class CatalogClient {
         const identifier = await this.upsertEntity(item.entity, options);
         upserted.push({ index: item.index, identifier, created: false });
       } catch (error) {
-        if (!(error instanceof CatalogApiError) || error.retryable) throw error;
+        if (!(error instanceof CatalogApiError) || error.unavailable) throw error;
         failed.push(failure(item, error.status, error.error ?? 'error', error.apiMessage ?? error.message));
       }
     }
@@ -286,7 +287,7 @@ export class CatalogClient {
       });
       return { deleted: identifiers, failed: [] };
     } catch (error) {
-      if (error instanceof CatalogApiError && !error.retryable) return this.deleteOneByOne(blueprint, identifiers, options);
+      if (error instanceof CatalogApiError && !error.unavailable) return this.deleteOneByOne(blueprint, identifiers, options);
       throw error;
     }
   }
@@ -304,7 +305,7 @@ export class CatalogClient {
         });
         result.deleted.push(identifier);
       } catch (error) {
-        if (!(error instanceof CatalogApiError) || error.retryable) throw error;
+        if (!(error instanceof CatalogApiError) || error.unavailable) throw error;
         if (error.status === 404) result.deleted.push(identifier);
         else result.failed.push({ identifier, status: error.status, message: error.apiMessage ?? error.message });
       }

@@ -13,7 +13,7 @@ export interface CatalogHttpOptions {
   fetch?: typeof fetch;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  /** Attempts per request for 429, 5xx and network errors. */
+  /** Attempts per request for 408, 429, 5xx and network errors. */
   maxAttempts?: number;
   backoffBaseMs?: number;
   maxBackoffMs?: number;
@@ -45,7 +45,7 @@ const DEFAULT_MAX_BACKOFF_MS = 30_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 /** Renew this long before expiry (at most a tenth of the lifetime), as Port's own clients do. */
 const TOKEN_RENEWAL_MARGIN_MS = 3 * 60_000;
-const TOKEN_ROUTE = 'POST /v1/auth/access_token';
+export const TOKEN_ROUTE = 'POST /v1/auth/access_token';
 
 interface AccessToken {
   header: string;
@@ -54,7 +54,7 @@ interface AccessToken {
 
 /**
  * HTTP to the catalog API: a client-credentials token renewed before it expires (one renewal in flight), one
- * re-authentication on a 401, and retries with backoff for 429, 5xx and network errors that honour `Retry-After`.
+ * re-authentication on a 401, and retries with backoff for 408, 429, 5xx and network errors that honour `Retry-After`.
  */
 export class CatalogHttp {
   private token?: AccessToken;
@@ -156,7 +156,7 @@ export class CatalogHttp {
       return { status: response.status, body: parseJson(text), retryAfter: response.headers.get('retry-after') };
     } catch (error) {
       this.options.onAnswer?.(route, 0);
-      return { status: 0, body: undefined, retryAfter: null, networkError: error instanceof Error ? error.message : String(error) };
+      return { status: 0, body: undefined, retryAfter: null, networkError: networkErrorOf(error) };
     }
   }
 
@@ -194,6 +194,13 @@ function parseToken(body: unknown): { accessToken: string; expiresIn: number; to
     throw new CatalogApiError(`${TOKEN_ROUTE} answered 200 without an accessToken and a positive expiresIn`, 200, TOKEN_ROUTE);
   }
   return { accessToken: value.accessToken, expiresIn: value.expiresIn, tokenType: typeof value.tokenType === 'string' && value.tokenType ? value.tokenType : 'Bearer' };
+}
+
+/** fetch says only `fetch failed`; its cause says why (`connect ECONNREFUSED 127.0.0.1:3004`, a timeout). */
+function networkErrorOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  return cause && cause !== error.message ? `${error.message} (${cause})` : error.message;
 }
 
 export function retryAfterMs(header: string | null, now: number): number | undefined {

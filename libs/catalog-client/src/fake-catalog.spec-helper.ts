@@ -26,6 +26,8 @@ export class FakeCatalog {
   readonly refused = new Set<string>();
   tokensIssued = 0;
   expiresIn = 10_800;
+  /** The next this many requests other than token requests get no answer (fetch rejects, as when the catalog is down). */
+  networkFailures = 0;
 
   constructor(private readonly contract: PortApiContract) {}
 
@@ -44,6 +46,10 @@ export class FakeCatalog {
       if (scripted) return answer(scripted);
       this.tokensIssued += 1;
       return answer({ status: 200, body: { ok: true, accessToken: `token-${this.tokensIssued}`, expiresIn: this.expiresIn, tokenType: 'Bearer' } });
+    }
+    if (this.networkFailures > 0) {
+      this.networkFailures -= 1;
+      throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:3004') });
     }
     if (headers.get('authorization') !== `Bearer token-${this.tokensIssued}`) return answer({ status: 401, body: { ok: false, error: 'unauthorized', message: 'expired token' } });
     const scripted = this.script.shift();

@@ -17,6 +17,11 @@ export interface GithubConfig {
   /** Set only on GitHub Enterprise Server. */
   enterpriseHost?: string;
   organization?: string;
+  /**
+   * GITHUB_MAX_CONCURRENCY: resync requests in flight at once per installation, across every mapper pod (what the
+   * adaptive resync concurrency starts at and grows back to). Absent: the GitHub layer's default.
+   */
+  maxConcurrency?: number;
 }
 
 export interface CatalogConfig {
@@ -50,9 +55,16 @@ export interface HttpPorts {
 
 export interface GlintConfig {
   services: readonly ServiceName[];
-  http: { host: string; ports: HttpPorts };
-  /** `baseUrl`: BASE_URL without trailing slashes; the mapper points each organization's webhook at `<baseUrl>/webhook`. */
-  webhook: { secret?: Secret; previousSecret?: Secret; baseUrl?: string };
+  /**
+   * `host`: HTTP_HOST, where every service listens; `catalogHost`: where the embedded catalog listens, 127.0.0.1 when
+   * HTTP_HOST is unset and the catalog accepts only the built-in local pair (never anything but loopback then).
+   */
+  http: { host: string; catalogHost: string; ports: HttpPorts };
+  /**
+   * `baseUrl`: BASE_URL without trailing slashes; the mapper points each organization's webhook at `<baseUrl>/webhook`.
+   * `maxUnverifiedBytes`: how many bytes of webhook bodies the gateway holds at once before their signature is verified.
+   */
+  webhook: { secret?: Secret; previousSecret?: Secret; baseUrl?: string; maxUnverifiedBytes: number };
   github: GithubConfig;
   catalog: CatalogConfig;
   redisUrl: string;
@@ -71,6 +83,8 @@ export interface GlintConfig {
   logLevel: LogLevel;
   /** How long a process may take to stop (SIGTERM) before it exits anyway. */
   shutdownGraceSeconds: number;
+  /** How soon a job held by a dead process (event partitions, publish queue) is taken up by another worker. */
+  stallRecoverySeconds: number;
   /** HTTP basic-auth credentials of the queue dashboard; without them the dashboard is off. */
   admin?: { username: string; password: Secret };
 }

@@ -152,6 +152,71 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('where the embedded catalog listens', () => {
+    const credentials = { PORT_CLIENT_ID: 'id', PORT_CLIENT_SECRET: 's' };
+
+    it('binds the catalog to 127.0.0.1 without catalog credentials, and every other service to 0.0.0.0', () => {
+      const sut = loadConfig(minimal);
+
+      expect(sut.http).toMatchObject({ host: '0.0.0.0', catalogHost: '127.0.0.1' });
+    });
+
+    it('binds the catalog like every service once catalog credentials are set', () => {
+      expect(loadConfig({ ...minimal, ...credentials }).http).toMatchObject({ host: '0.0.0.0', catalogHost: '0.0.0.0' });
+      expect(loadConfig({ ...minimal, ...credentials, HTTP_HOST: '10.0.0.5' }).http).toMatchObject({ host: '10.0.0.5', catalogHost: '10.0.0.5' });
+    });
+
+    it.each(['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])('accepts the loopback HTTP_HOST %s with the built-in pair', (host) => {
+      expect(loadConfig({ ...minimal, HTTP_HOST: host }, ['catalog']).http.catalogHost).toBe(host);
+    });
+
+    it.each(['0.0.0.0', '::', '10.0.0.5', 'catalog.internal'])('refuses to run the catalog on HTTP_HOST=%s with the built-in pair, naming the variables to set', (host) => {
+      expect(problemsOf({ HTTP_HOST: host }, ['catalog'])).toEqual([
+        expect.stringMatching(/^HTTP_HOST is invalid: .*not a loopback address.*built-in local credentials.*set PORT_CLIENT_ID and PORT_CLIENT_SECRET \(or GLINT_CLIENT_ID and GLINT_CLIENT_SECRET\)/),
+      ]);
+    });
+
+    it('lets the other services listen on any HTTP_HOST without catalog credentials', () => {
+      expect(loadConfig({ ...minimal, HTTP_HOST: '0.0.0.0' }, ['gateway', 'mapper', 'publisher', 'actions']).http.host).toBe('0.0.0.0');
+    });
+  });
+
+  describe('GITHUB_MAX_CONCURRENCY', () => {
+    it('defaults to 20 resync requests in flight per installation and reads 1 to 80', () => {
+      expect(loadConfig(minimal).github.maxConcurrency).toBe(20);
+      expect(loadConfig({ ...minimal, GITHUB_MAX_CONCURRENCY: '1' }).github.maxConcurrency).toBe(1);
+      expect(loadConfig({ ...minimal, GITHUB_MAX_CONCURRENCY: '80' }).github.maxConcurrency).toBe(80);
+    });
+
+    it.each(['0', '81', '2.5', 'many'])('rejects %s: at most 80, so webhooks and actions keep part of the 100 requests in flight GitHub allows', (value) => {
+      expect(problemsOf({ ...minimal, GITHUB_MAX_CONCURRENCY: value })).toEqual([expect.stringMatching(/^GITHUB_MAX_CONCURRENCY is invalid: expected resync requests .*; got ".*", not an integer from 1 to 80$/)]);
+    });
+  });
+
+  describe('STALL_RECOVERY_SECONDS', () => {
+    it('defaults to 15 seconds and reads 5 to 600', () => {
+      expect(loadConfig(minimal).stallRecoverySeconds).toBe(15);
+      expect(loadConfig({ ...minimal, STALL_RECOVERY_SECONDS: '60' }).stallRecoverySeconds).toBe(60);
+    });
+
+    it.each(['4', '601', 'soon'])('rejects %s', (value) => {
+      expect(problemsOf({ ...minimal, STALL_RECOVERY_SECONDS: value })).toEqual([expect.stringMatching(/^STALL_RECOVERY_SECONDS is invalid: .*not an integer from 5 to 600/)]);
+    });
+  });
+
+  describe('WEBHOOK_UNVERIFIED_MEMORY_MB', () => {
+    it('defaults to 64 MiB and reads 25 to 4096 MiB, in bytes', () => {
+      expect(loadConfig(minimal).webhook.maxUnverifiedBytes).toBe(64 * 1024 * 1024);
+      expect(loadConfig({ ...minimal, WEBHOOK_UNVERIFIED_MEMORY_MB: '25' }).webhook.maxUnverifiedBytes).toBe(25 * 1024 * 1024);
+    });
+
+    it.each(['24', '4097', '64MB'])('rejects %s, since a 25 MB delivery must always fit', (value) => {
+      expect(problemsOf({ ...minimal, WEBHOOK_UNVERIFIED_MEMORY_MB: value })).toEqual([
+        expect.stringMatching(/^WEBHOOK_UNVERIFIED_MEMORY_MB is invalid: .*not an integer from 25 to 4096/),
+      ]);
+    });
+  });
+
   describe('BASE_URL', () => {
     it('drops trailing slashes, so the webhook URL is <BASE_URL>/webhook', () => {
       expect(loadConfig({ ...minimal, BASE_URL: 'https://glint.example.com/hooks/' }).webhook.baseUrl).toBe('https://glint.example.com/hooks');

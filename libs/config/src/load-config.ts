@@ -42,16 +42,19 @@ export function loadConfig(env: Env, services: readonly ServiceName[] = SERVICE_
   if (!webhookSecret && services.includes('gateway')) reader.missing('WEBHOOK_SECRET', 'the gateway verifies every webhook');
   else if (!webhookSecret && baseUrl && services.includes('mapper')) reader.missing('WEBHOOK_SECRET', 'BASE_URL is set: the organization webhooks the mapper creates are signed with it');
 
+  const github = readGithub(reader);
+  const catalog = readCatalog(reader, http.ports.catalog);
   const config: GlintConfig = {
     services,
-    http,
+    http: { ...http, catalogHost: readCatalogHost(reader, catalog, services) },
     webhook: {
       secret: webhookSecret ? new Secret(webhookSecret) : undefined,
       previousSecret: previousSecret ? new Secret(previousSecret) : undefined,
       baseUrl,
+      maxUnverifiedBytes: reader.int('WEBHOOK_UNVERIFIED_MEMORY_MB', 64, { min: 25, max: 4096 }) * MIB,
     },
-    github: readGithub(reader),
-    catalog: readCatalog(reader, http.ports.catalog),
+    github,
+    catalog,
     redisUrl: reader.url('REDIS_URL', ['redis', 'rediss'], 'redis://127.0.0.1:6379'),
     databaseUrl: reader.url('DATABASE_URL', ['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/glint'),
     kafka: readKafka(reader),
@@ -65,6 +68,7 @@ export function loadConfig(env: Env, services: readonly ServiceName[] = SERVICE_
     sendRawDataExamples: reader.bool('SEND_RAW_DATA_EXAMPLES', true),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownGraceSeconds: reader.int('SHUTDOWN_GRACE_SECONDS', 25, { min: 1, max: 3600 }),
+    stallRecoverySeconds: reader.int('STALL_RECOVERY_SECONDS', 15, { min: 5, max: 600 }),
     admin: readAdmin(reader),
   };
 
@@ -73,6 +77,7 @@ export function loadConfig(env: Env, services: readonly ServiceName[] = SERVICE_
 }
 
 const TCP_PORT = { min: 1, max: 65535 };
+const MIB = 1024 * 1024;
 
 function readGithub(reader: EnvReader): GithubConfig {
   const protocol = reader.oneOf('GHE_PROTOCOL', ['https', 'http'], 'https');
@@ -84,6 +89,8 @@ function readGithub(reader: EnvReader): GithubConfig {
     graphqlUrl: host ? `${protocol}://${host}/api/graphql` : 'https://api.github.com/graphql',
     enterpriseHost: host,
     organization,
+    // At most 80: the rest of GitHub's 100 requests in flight per installation stays with webhooks and actions.
+    maxConcurrency: reader.int('GITHUB_MAX_CONCURRENCY', 20, { min: 1, max: 80 }),
   };
 }
 
@@ -164,6 +171,28 @@ function readCatalog(reader: EnvReader, embeddedPort: number): CatalogConfig {
     credentials: 'built-in',
     orgId,
   };
+}
+
+/**
+ * The built-in pair is public, so a catalog accepting it listens on loopback only: by default when HTTP_HOST is unset,
+ * and an explicit HTTP_HOST elsewhere is refused when this process runs the catalog.
+ */
+function readCatalogHost(reader: EnvReader, catalog: CatalogConfig, services: readonly ServiceName[]): string {
+  const host = reader.raw('HTTP_HOST');
+  if (catalog.credentials === 'configured') return host ?? '0.0.0.0';
+  if (host === undefined) return '127.0.0.1';
+  if (services.includes('catalog') && !isLoopback(host)) {
+    reader.invalid(
+      'HTTP_HOST',
+      `${JSON.stringify(host)} is not a loopback address, and the embedded catalog accepts the built-in local credentials, which anyone could use: set PORT_CLIENT_ID and PORT_CLIENT_SECRET (or GLINT_CLIENT_ID and GLINT_CLIENT_SECRET) to the pair it should accept, or HTTP_HOST=127.0.0.1`,
+    );
+  }
+  return host;
+}
+
+function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
 
 function readKafka(reader: EnvReader): KafkaConfig {

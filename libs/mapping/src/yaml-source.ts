@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { Document, LineCounter, parseDocument, visit } from 'yaml';
 import type { ConfigProblem } from './config/app-config.types';
 
 export type YamlPath = ReadonlyArray<string | number>;
@@ -15,14 +15,37 @@ export interface YamlSource {
 export function readYaml(text: string): YamlSource {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true });
+  const problems: ConfigProblem[] = document.errors.map((error) => ({ path: '', message: `YAML syntax error: ${error.message.split('\n')[0]}`, line: error.linePos?.[0].line }));
+  let value: unknown;
+  try {
+    value = document.toJS();
+  } catch (error) {
+    // An alias without its anchor (`*a` before or without `&a`), or so many aliases that the value would explode.
+    const message = error instanceof Error ? error.message : String(error);
+    const alias = firstAlias(document, message);
+    problems.push({ path: '', message: `YAML alias error: ${message}`, line: alias?.range ? lineCounter.linePos(alias.range[0]).line : undefined });
+  }
   return {
-    value: document.toJS(),
-    problems: document.errors.map((error) => ({ path: '', message: `YAML syntax error: ${error.message.split('\n')[0]}`, line: error.linePos?.[0].line })),
+    value,
+    problems,
     lineOf(path) {
       const node = document.getIn(path, true) as { range?: [number, number, number] } | undefined;
       return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
     },
   };
+}
+
+/** The alias the error names (`…: a` for `*a`), else the first alias of the document. */
+function firstAlias(document: Document, message: string): { range?: [number, number, number] | null } | undefined {
+  let first: { range?: [number, number, number] | null; source: string } | undefined;
+  let named: typeof first;
+  visit(document, {
+    Alias(_key, node) {
+      first ??= node;
+      if (!named && message.endsWith(`: ${node.source}`)) named = node;
+    },
+  });
+  return named ?? first;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

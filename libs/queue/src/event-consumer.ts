@@ -3,10 +3,12 @@ import { Logger } from '@nestjs/common';
 import { Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { withLogContext } from '@glint/runtime';
+import { errorText, keepText } from './dead-letter-text';
 import { DeadLetteredEvent, QueuedWebhookEvent, WebhookEvent } from './event-job';
 import { DEFAULT_QUEUE_PREFIX, eventKeys, EventQueueOptions } from './event-queue-options';
 import { partitionQueueName, QueueName } from './queue-name';
 import { Semaphore } from './semaphore';
+import { DEFAULT_STALL_RECOVERY_SECONDS, stallSettings } from './stall-recovery';
 
 /** Recorded on each job it takes (`processedBy`), so the dashboard and tests can tell which process holds a partition. */
 const WORKER_NAME = `${hostname()}:${process.pid}`;
@@ -30,6 +32,8 @@ export interface EventConsumerOptions extends EventQueueOptions {
   /** Called after each job, for metrics and logs. */
   onOutcome?: (outcome: EventOutcome, event: QueuedWebhookEvent, details: { attempts: number; durationMs: number; error?: string }) => void;
   onRetry?: (event: QueuedWebhookEvent, attempt: number, error: string) => void;
+  /** STALL_RECOVERY_SECONDS: how soon a job held by a process that died is taken up by another (see stallSettings). */
+  stallRecoverySeconds?: number;
 }
 
 export const DEFAULT_EVENT_CONSUMER_SETTINGS = {
@@ -86,6 +90,7 @@ export class PartitionedEventConsumer {
         concurrency: 1,
         autorun: false,
         name: WORKER_NAME,
+        ...stallSettings(this.options.stallRecoverySeconds ?? DEFAULT_STALL_RECOVERY_SECONDS),
       });
       worker.on('error', () => undefined); // connection errors: ioredis reconnects and the worker resumes
       worker.on('stalled', (jobId) => this.logger.warn(`${name}: job ${jobId} lost its worker mid-attempt (a process stopped without handing it back); it runs again`));
@@ -130,15 +135,10 @@ export class PartitionedEventConsumer {
         this.options.onOutcome?.(outcome, event, { attempts: attempt, durationMs });
         this.logger.debug(`${outcome} in ${Math.round(durationMs)} ms, attempt ${attempt}`);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorText(error instanceof NonRetryableEventError ? error.message : error);
         if (attempt >= maxAttempts || error instanceof NonRetryableEventError) {
-          const deadLetter: DeadLetteredEvent = {
-            event,
-            payload: payload.ok ? payload.value : undefined,
-            error: message,
-            attempts: attempt,
-            failedAt: new Date().toISOString(),
-          };
+          // The raw bytes, not the parsed payload: re-serialising a deeply nested one would overflow the stack here.
+          const deadLetter = deadLetteredEvent(event, payload.raw, message, attempt);
           await this.deadLetters.add(event.event, deadLetter, { jobId: job.id, removeOnComplete: false, removeOnFail: false });
           outcome = 'dead-lettered';
           this.options.onOutcome?.(outcome, event, { attempts: attempt, durationMs: performance.now() - started, error: message });
@@ -163,15 +163,28 @@ export class PartitionedEventConsumer {
     throw new WaitingError();
   }
 
-  private async loadPayload(key: string): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; error: string }> {
+  private async loadPayload(key: string): Promise<{ ok: true; value: Record<string, unknown>; raw: Buffer } | { ok: false; error: string; raw?: Buffer }> {
     const raw = await this.payloads.getBuffer(key);
     if (raw === null) return { ok: false, error: `the payload (${key}) is gone: it expired or was deleted before the event was processed` };
     try {
-      return { ok: true, value: JSON.parse(raw.toString('utf8')) as Record<string, unknown> };
+      return { ok: true, value: JSON.parse(raw.toString('utf8')) as Record<string, unknown>, raw };
     } catch (error) {
-      return { ok: false, error: `the stored payload is not JSON: ${error instanceof Error ? error.message : String(error)}` };
+      return { ok: false, error: `the stored payload is not JSON: ${error instanceof Error ? error.message : String(error)}`, raw };
     }
   }
+}
+
+/** The dead letter of an event: its payload kept as the text it came as (cut beyond the size limit), its error named. */
+export function deadLetteredEvent(event: QueuedWebhookEvent, rawPayload: Buffer | undefined, error: string, attempts: number, failedAt = new Date()): DeadLetteredEvent {
+  const kept = rawPayload === undefined ? undefined : keepText(rawPayload);
+  return {
+    event,
+    ...(kept ? { payloadJson: kept.text } : {}),
+    ...(kept?.truncatedFromBytes === undefined ? {} : { payloadTruncatedFromBytes: kept.truncatedFromBytes }),
+    error,
+    attempts,
+    failedAt: failedAt.toISOString(),
+  };
 }
 
 function logFieldsOf(event: QueuedWebhookEvent) {

@@ -19,8 +19,15 @@ export interface WebhookEvent extends QueuedWebhookEvent {
 /** An event that failed every attempt, as kept in the dead-letter queue for inspection and replay. */
 export interface DeadLetteredEvent {
   event: QueuedWebhookEvent;
-  /** The payload, when it could still be read. */
+  /**
+   * The payload's JSON text as GitHub sent it, when it could still be read; cut with a marker beyond
+   * DEAD_LETTER_TEXT_LIMIT_BYTES (then `payloadTruncatedFromBytes` is set and it cannot be replayed).
+   */
+  payloadJson?: string;
+  payloadTruncatedFromBytes?: number;
+  /** The parsed payload, as dead letters written before `payloadJson` kept it. */
   payload?: Readonly<Record<string, unknown>>;
+  /** What failed, naming the error: `RangeError: Maximum call stack size exceeded`. */
   error: string;
   attempts: number;
   failedAt: string;

@@ -7,7 +7,10 @@ import { QueueName } from './queue-name';
 
 /** A sync's bookkeeping lives a week: far longer than a resync runs, short enough to clean up after a lost one. */
 export const SYNC_KEYS_TTL_SECONDS = 7 * 24 * 60 * 60;
-/** A publish job retries this often (the catalog client already retried each call) before it stays failed. */
+/**
+ * A publish job that fails for a reason other than the catalog being unavailable (which the publisher waits out
+ * however long it lasts) is tried this often; then the failed-job sweep moves it to publish-dlq.
+ */
 export const PUBLISH_JOB_ATTEMPTS = 6;
 
 export function publishKeys(prefix: string) {
@@ -17,6 +20,13 @@ export function publishKeys(prefix: string) {
     /** Ids of a sync's change jobs that failed for good: the sync is then not error-free. */
     syncFailures: (syncId: string) => `${prefix}:sync:${syncId}:failed`,
   };
+}
+
+/** A sync's change job failed for good: its completion then knows the sync is not error-free (and deletes nothing). */
+export async function recordSyncJobFailure(redis: Redis, prefix: string, syncId: string, jobId: string): Promise<void> {
+  const keys = publishKeys(prefix);
+  const failures = keys.syncFailures(syncId);
+  await redis.multi().sadd(failures, jobId).expire(failures, SYNC_KEYS_TTL_SECONDS).srem(keys.syncJobs(syncId), jobId).exec();
 }
 
 export type PublishJob = PublishChangesJob | CompleteSyncJob | RawExamplesJob;

@@ -28,7 +28,7 @@ export interface QueueDashboard {
 }
 
 /**
- * Bull Board over every queue Glint uses. The event partitions and both dead-letter queues are read-only: changing
+ * Bull Board over every queue Glint uses. The event partitions and the dead-letter queues are read-only: changing
  * them by hand would break the ordering or skip the replay path (`glint dlq`); the publish, resync, workflow-run and
  * webhook-upkeep queues allow retrying and cleaning jobs.
  */
@@ -39,7 +39,8 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
   const readOnly = [
     ...partitions.map((partitionQueue) => ({ queue: partitionQueue, description: 'webhook events of one partition, one at a time, in order' })),
     { queue: queue(QueueName.EventsDeadLetter), description: 'webhook events that failed every attempt: glint dlq list|replay|drop --queue events' },
-    { queue: queue(QueueName.PublishDeadLetter), description: 'entities the catalog refused: glint dlq list|replay|drop --queue publish' },
+    { queue: queue(QueueName.PublishDeadLetter), description: 'entities the catalog refused, publish jobs that failed for good: glint dlq list|replay|drop --queue publish' },
+    { queue: queue(QueueName.JobsDeadLetter), description: 'resync, upkeep, workflow-run and config-check jobs that failed for good: glint dlq list|replay|drop --queue jobs' },
   ];
   const writable = [
     { queue: queue(QueueName.Publish), description: 'entity changes, sync completions and raw examples for the publisher' },

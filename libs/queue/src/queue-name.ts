@@ -9,6 +9,8 @@ export enum QueueName {
   Resync = 'resync',
   Publish = 'publish',
   PublishDeadLetter = 'publish-dlq',
+  /** Jobs of the other queues (resync, webhook upkeep, workflow runs, config checks…) that failed every attempt. */
+  JobsDeadLetter = 'jobs-dlq',
   /** Completed workflow runs started by `workflow_dispatch`, forwarded by the mapper to the actions service. */
   WorkflowRunEvents = 'workflow-run-events',
   /** The mapper's webhook upkeep: the schedules that reconcile the BASE_URL webhooks and sweep failed deliveries. */

@@ -2,7 +2,9 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { PrivateRedisServer } from '@glint/testing';
+import { CatalogAvailabilityRecord } from './catalog-availability-record';
 import { EventProducer } from './event-producer';
+import { PublishProducer } from './publish-producer';
 import { registerQueueMetrics } from './queue-metrics';
 import { QueueOverview } from './queue-overview';
 import { QueueName } from './queue-name';
@@ -39,7 +41,7 @@ describe('QueueOverview on a real Redis', () => {
     await redis?.destroy();
   });
 
-  it('gives each partition its depth and the wait of its oldest event, the lag over all, and both dead-letter counts', async () => {
+  it('gives each partition its depth and the wait of its oldest event, the lag over all, and the dead-letter counts', async () => {
     const partition = new Queue('events-p0', { connection, prefix: 'glint' });
     const oldest = await partition.getJob('delivery-a');
     await partition.close();
@@ -52,7 +54,8 @@ describe('QueueOverview on a real Redis', () => {
     expect(summary.partitions[1].oldestWaitingSeconds).toBe(0);
     expect(summary.partitions[2].oldestWaitingSeconds).toBeLessThan(90);
     expect(summary.lagSeconds).toBe(90);
-    expect(summary.deadLetters).toEqual({ events: 1, publish: 2 });
+    expect(summary.deadLetters).toEqual({ events: 1, publish: 2, jobs: 0 });
+    expect(summary.failedJobs).toBe(0);
   });
 
   it('serves the same figures as Prometheus gauges', async () => {
@@ -66,5 +69,47 @@ describe('QueueOverview on a real Redis', () => {
     expect(text).toContain('glint_event_queue_oldest_age_seconds{partition="1"} 0');
     expect(text).toContain('glint_event_dlq_size 1');
     expect(text).toContain('glint_publish_dlq_size 2');
+    expect(text).toContain('glint_jobs_dlq_size 0');
+    expect(text).toContain('glint_failed_jobs{queue="events-p0"} 0');
+    expect(text).toContain('glint_failed_jobs{queue="publish"} 0');
+    expect(text).toContain('glint_publish_queue_depth 0');
+  });
+
+  it('shows the publish backlog and the catalog as the publisher last reported it: unknown, unavailable for how long and why, available', async () => {
+    const record = new CatalogAvailabilityRecord(connection);
+    expect((await sut.publishBacklog()).catalog).toEqual({ state: 'unknown' });
+    const producer = new PublishProducer(connection);
+    const settings = { merge: true, createMissingRelatedEntities: true, deleteDependentEntities: true };
+    await producer.publishChanges({ installationId: '1', origin: 'exporter', settings, changes: [] });
+    await producer.publishChanges({ installationId: '1', origin: 'exporter', settings, changes: [] });
+    const [oldest] = await producer.queue.getJobs(['wait'], 0, 0, true);
+    await producer.close();
+    now = (oldest?.timestamp ?? 0) + 330_000;
+    await record.write({ available: false, since: now - 330_000, lastError: 'could not reach the catalog: connect ECONNREFUSED', retries: 12 }, now);
+
+    const summary = await sut.summary();
+
+    expect(summary.publish).toEqual({
+      depth: 2,
+      oldestWaitingSeconds: 330,
+      catalog: {
+        state: 'unavailable',
+        since: new Date(now - 330_000).toISOString(),
+        outageSeconds: 330,
+        lastError: 'could not reach the catalog: connect ECONNREFUSED',
+        retries: 12,
+        reportedAt: new Date(now).toISOString(),
+      },
+    });
+    expect(await connection.ttl('glint:catalog-availability')).toBeGreaterThan(0);
+
+    await record.write({ available: true, since: now }, now);
+    expect((await sut.publishBacklog()).catalog).toEqual({ state: 'available', since: new Date(now).toISOString(), reportedAt: new Date(now).toISOString() });
+    expect(await connection.ttl('glint:catalog-availability')).toBe(-1);
+    const registry = new Registry();
+    registerQueueMetrics(registry, sut);
+    const text = await registry.metrics();
+    expect(text).toContain('glint_publish_queue_depth 2');
+    expect(text).toMatch(/glint_publish_queue_oldest_age_seconds 330\b/);
   });
 });

@@ -1,7 +1,9 @@
 export { runMain } from './run-main';
 export { createServiceLogger } from './service-logger';
 export { startService } from './start-service';
-export type { RunningService } from './start-service';
+export type { RunningService, ServiceOptions } from './start-service';
+export { applyHttpServerLimits, HTTP_SERVER_LIMITS } from './http-server-limits';
+export type { HttpServerLimits } from './http-server-limits';
 export { GracefulShutdown, SHUTDOWN_SIGNALS } from './shutdown';
 export type { ShutdownOptions, StoppableService } from './shutdown';
 export { addLogContext, currentLogContext, withJobLogContext, withLogContext, withServiceLogContext } from './logging/log-context';

@@ -2,6 +2,7 @@ import { createServer, IncomingMessage, request as httpRequest, Server, ServerRe
 import type { AddressInfo } from 'node:net';
 
 export interface InjectedFault {
+  /** The status to answer with; `0` closes the connection without an answer, as a catalog that is down. */
   status: number;
   retryAfterSeconds?: number;
 }
@@ -11,7 +12,7 @@ export type FaultPolicy = (request: { method: string; path: string; count: numbe
 
 /**
  * An HTTP proxy in front of a real service (the embedded catalog) that can answer with injected faults — 429 with
- * Retry-After, 500 — instead of forwarding, and counts what it forwarded and what it refused, per route.
+ * Retry-After, 500, no answer at all — instead of forwarding, and counts what it forwarded and what it refused, per route.
  */
 export class FaultInjectingProxy {
   private server?: Server;
@@ -60,6 +61,10 @@ export class FaultInjectingProxy {
     const fault = this.policy({ method, path, count: this.requests });
     if (fault) {
       this.faults.set(fault.status, (this.faults.get(fault.status) ?? 0) + 1);
+      if (fault.status === 0) {
+        request.socket.destroy();
+        return;
+      }
       request.resume();
       response.writeHead(fault.status, {
         'content-type': 'application/json',

@@ -44,6 +44,30 @@ describe('blueprint rules', () => {
     );
   });
 
+  it('refuses a property pattern the linear-time engine cannot run, naming the property and the reason', () => {
+    const withPattern = (pattern: unknown) => ({ ...minimal, schema: { properties: { slug: { type: 'string', pattern } } } });
+
+    expect(problemOf(withPattern('^(?!-)[a-z-]+$'))).toBe(
+      "422 /schema/properties/slug/pattern cannot be used: it uses a lookahead ((?=…) or (?!…)), which the catalog's linear-time regular expression engine (RE2) does not support",
+    );
+    expect(problemOf(withPattern('(a)\\1'))).toMatch(/^422 \/schema\/properties\/slug\/pattern cannot be used: it uses a backreference \(\\1\)/);
+    expect(problemOf(withPattern('[z-a]'))).toMatch(/^422 \/schema\/properties\/slug\/pattern cannot be used: it is not a valid regular expression/);
+    expect(problemOf(withPattern(7))).toBe('422 /schema/properties/slug/pattern must be a string');
+    expect(problemOf(withPattern('^(a+)+$'))).toBe('accepted');
+  });
+
+  it('refuses __proto__ as a property or relation identifier, which would vanish from the stored blueprint', () => {
+    const body = JSON.parse('{"identifier":"p","title":"P","schema":{"properties":{"__proto__":{"type":"string"}}},"relations":{"__proto__":{"target":"team"}}}') as unknown;
+
+    expect(problemOf(body)).toBe('422 /schema/properties/__proto__ is a reserved identifier (__proto__ cannot name a property or a relation); /relations/__proto__ is a reserved identifier (__proto__ cannot name a property or a relation)');
+  });
+
+  it('takes a new property named like an Object.prototype member when replacing', () => {
+    const stored = checkBlueprint(minimal);
+
+    expect(problemOf({ ...minimal, schema: { properties: { url: { type: 'string' }, constructor: { type: 'string' } } } }, stored)).toBe('accepted');
+  });
+
   it("refuses to change a property's type", () => {
     const stored = checkBlueprint(minimal);
 

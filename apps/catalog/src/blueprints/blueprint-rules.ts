@@ -1,10 +1,14 @@
 import { CatalogError } from '../http/catalog-error';
+import { propertyPattern } from './property-pattern';
 import { BlueprintDefinition, PROPERTY_FORMATS, PROPERTY_TYPES, PropertySchema, PropertyType, RelationSchema } from './blueprint.types';
 
 /** Port's blueprint identifier: letters, digits and `@ _ . + : \ / -` (no `=`), not `.` or `..`, at most 100 characters. */
 const BLUEPRINT_IDENTIFIER = /^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/-]+$/u;
 /** Port's property, relation and calculation identifiers. */
 const FIELD_IDENTIFIER = /^[A-Za-z0-9@_=\\-]+$/;
+/** Matches FIELD_IDENTIFIER, but as a key it sets an object's prototype instead of holding a value: it would vanish. */
+const RESERVED_FIELD = '__proto__';
+const RESERVED_FIELD_PROBLEM = 'is a reserved identifier (__proto__ cannot name a property or a relation)';
 const SPECS = ['open-api', 'embedded-url', 'async-api'];
 const RELATION_KEYS = new Set(['title', 'target', 'required', 'many', 'description', 'type']);
 
@@ -42,7 +46,8 @@ export function checkBlueprint(body: unknown, previous?: BlueprintDefinition): B
     else for (const [name, raw] of Object.entries(schema['properties'])) {
       const checked = checkProperty(raw, `/schema/properties/${name}`, problem);
       if (!FIELD_IDENTIFIER.test(name) || name.length > 100) problem(`/schema/properties/${name}`, 'has an identifier that must match ^[A-Za-z0-9@_=\\-]+$ (at most 100 characters)');
-      const before = previous?.schema.properties[name];
+      if (name === RESERVED_FIELD) problem(`/schema/properties/${name}`, RESERVED_FIELD_PROBLEM);
+      const before = previous && Object.hasOwn(previous.schema.properties, name) ? previous.schema.properties[name] : undefined;
       if (checked && before && before.type !== checked.type) problem(`/schema/properties/${name}/type`, `cannot change from ${before.type} to ${checked.type}; a property's type is fixed once created`);
       if (checked) properties[name] = checked;
     }
@@ -63,6 +68,7 @@ export function checkBlueprint(body: unknown, previous?: BlueprintDefinition): B
   else for (const [name, raw] of Object.entries(rawRelations)) {
     const relation = checkRelation(raw, `/relations/${name}`, problem);
     if (!FIELD_IDENTIFIER.test(name) || name.length > 100) problem(`/relations/${name}`, 'has an identifier that must match ^[A-Za-z0-9@_=\\-]+$ (at most 100 characters)');
+    if (name === RESERVED_FIELD) problem(`/relations/${name}`, RESERVED_FIELD_PROBLEM);
     if (relation) relations[name] = relation;
   }
 
@@ -131,11 +137,9 @@ function checkProperty(raw: unknown, path: string, problem: (path: string, messa
   }
   if (raw['items'] !== undefined && (type !== 'array' || !isObject(raw['items']))) problem(`${path}/items`, 'is only for array properties and must be an object');
   if (raw['pattern'] !== undefined) {
-    try {
-      new RegExp(String(raw['pattern']), 'u');
-    } catch {
-      problem(`${path}/pattern`, 'must be a valid regular expression');
-    }
+    const pattern = typeof raw['pattern'] === 'string' ? propertyPattern(raw['pattern']) : undefined;
+    if (!pattern) problem(`${path}/pattern`, 'must be a string');
+    else if (!pattern.ok) problem(`${path}/pattern`, `cannot be used: ${pattern.reason}`);
   }
   for (const key of ['minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'maxItems']) {
     if (raw[key] !== undefined && typeof raw[key] !== 'number') problem(`${path}/${key}`, 'must be a number');

@@ -84,6 +84,8 @@ describe('property validation against the blueprint', () => {
     [{ type: 'object' }, [1], 'must be an object, not an array'],
     [{ type: 'string', pattern: '^v\\d+$' }, 'v12', undefined],
     [{ type: 'string', pattern: '^v\\d+$' }, 'x', 'must match the pattern'],
+    [{ type: 'string', pattern: '^(a+)+$' }, `${'a'.repeat(32)}!`, 'must match the pattern ^(a+)+$'],
+    [{ type: 'string', pattern: 'x(?=y)' }, 'xy', "cannot be checked against the blueprint's pattern x(?=y), since it uses a lookahead"],
   ] as const)('checks %j against %p', (schema, value, problem) => {
     const found = valueProblem(value, schema);
     if (problem === undefined) expect(found).toBeUndefined();
@@ -103,6 +105,13 @@ describe('relation validation against the blueprint', () => {
       'relation "libraries" is many, so its value must be an array of identifiers, not string "a"',
       'relation "owner" is not defined on blueprint "service"',
     ]);
+  });
+
+  it('finds no property or relation in Object.prototype', () => {
+    const named = JSON.parse('{"__proto__":"x","constructor":"y","toString":"z"}') as Record<string, unknown>;
+
+    expect(propertyProblems(named, blueprint)).toEqual(['__proto__', 'constructor', 'toString'].map((name) => `property "${name}" is not defined on blueprint "service"`));
+    expect(relationProblems(named, blueprint)).toEqual(['__proto__', 'constructor', 'toString'].map((name) => `relation "${name}" is not defined on blueprint "service"`));
   });
 });
 

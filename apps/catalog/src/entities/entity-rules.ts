@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { identifierProblem } from '@glint/mapping';
 import { isObject } from '../blueprints/blueprint-rules';
+import { propertyPattern } from '../blueprints/property-pattern';
 import type { BlueprintDefinition, PropertySchema } from '../blueprints/blueprint.types';
 import type { EntityInput, ValueQuery } from './entity.types';
 
@@ -73,7 +74,8 @@ export function isValueQuery(value: unknown): value is ValueQuery {
 export function propertyProblems(properties: Record<string, unknown>, blueprint: BlueprintDefinition): string[] {
   const problems: string[] = [];
   for (const [name, value] of Object.entries(properties)) {
-    const schema = blueprint.schema.properties[name];
+    // Own keys only: a property named `constructor` or `toString` must not find Object.prototype's.
+    const schema = Object.hasOwn(blueprint.schema.properties, name) ? blueprint.schema.properties[name] : undefined;
     if (!schema) {
       problems.push(`property "${name}" is not defined on blueprint "${blueprint.identifier}"`);
       continue;
@@ -142,8 +144,11 @@ function enumProblem(value: unknown, allowed: unknown[] | undefined): string | u
 function stringLimitProblem(value: string, schema: PropertySchema): string | undefined {
   if (schema.minLength !== undefined && value.length < schema.minLength) return `must have at least ${schema.minLength} characters`;
   if (schema.maxLength !== undefined && value.length > schema.maxLength) return `must have at most ${schema.maxLength} characters`;
-  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) return `must match the pattern ${schema.pattern}`;
-  return undefined;
+  if (schema.pattern === undefined) return undefined;
+  const pattern = propertyPattern(schema.pattern);
+  // A blueprint stored before patterns were checked for RE2 may hold one it cannot run.
+  if (!pattern.ok) return `cannot be checked against the blueprint's pattern ${schema.pattern}, since ${pattern.reason}: change the pattern on the blueprint`;
+  return pattern.test(value) ? undefined : `must match the pattern ${schema.pattern}`;
 }
 
 /**
@@ -153,7 +158,7 @@ function stringLimitProblem(value: string, schema: PropertySchema): string | und
 export function relationProblems(relations: Record<string, unknown>, blueprint: BlueprintDefinition): string[] {
   const problems: string[] = [];
   for (const [name, value] of Object.entries(relations)) {
-    const relation = blueprint.relations[name];
+    const relation = Object.hasOwn(blueprint.relations, name) ? blueprint.relations[name] : undefined;
     if (!relation) {
       problems.push(`relation "${name}" is not defined on blueprint "${blueprint.identifier}"`);
       continue;

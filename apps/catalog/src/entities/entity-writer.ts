@@ -175,7 +175,7 @@ export class EntityWriter {
     if (input.relations) {
       const relations: Record<string, string | string[] | null> = {};
       for (const [name, value] of Object.entries(input.relations)) {
-        const relation = blueprint.relations[name];
+        const relation = Object.hasOwn(blueprint.relations, name) ? blueprint.relations[name] : undefined;
         if (relation && isValueQuery(value)) {
           const matches = await this.matching(value, relation.target, graph, relation.many ? 1000 : 2);
           if (!relation.many && matches.length !== 1) throw new EntityProblem(404, 'not_found', `the search query of relation "${name}" matches ${matches.length === 0 ? 'no' : 'more than one'} entity of blueprint "${relation.target}"; it must match exactly one`);

@@ -31,8 +31,9 @@ export class JsonBodyMiddleware implements NestMiddleware {
       }
       chunks.push(chunk);
     });
-    request.on('error', (error) => {
-      if (!refused) next(error);
+    // The request broke off (the client left, or the server's request timeout answered 408 and closed the
+    // connection): nobody is left to answer, and it is no failure of the catalog's.
+    request.on('error', () => {
       refused = true;
     });
     request.on('end', () => {

@@ -43,9 +43,11 @@ describe('the queue dashboard on the gateway, with a real Redis', () => {
     const api = await get(gateway, '/admin/queues/api/queues', basic('ops', 'dashboard-password'));
     const { queues } = (await api.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
     expect(queues.map((queue) => [queue.name, queue.readOnlyMode]).sort()).toEqual([
+      ['config-checks', false],
       ['events-dlq', true],
       ['events-p0', true],
       ['events-p1', true],
+      ['jobs-dlq', true],
       ['publish', false],
       ['publish-dlq', true],
       ['resync', false],

@@ -33,4 +33,28 @@ describe('createSignatureVerifier', () => {
 
     expect(createSignatureVerifier('current').verify(bytes, signature)).toBe(true);
   });
+
+  it('gives the same answer when the body is fed in pieces as it arrives, split anywhere, also inside a character', async () => {
+    const signature = await new Webhooks({ secret: 'previous' }).sign(body.toString('utf8'));
+    const sut = createSignatureVerifier('current', 'previous');
+
+    const splits = Array.from({ length: body.length + 1 }, (_, at) => {
+      const check = sut.start(signature);
+      check?.update(body.subarray(0, at));
+      check?.update(body.subarray(at));
+      return check?.matches();
+    });
+
+    expect(splits.every((matched) => matched === true)).toBe(true);
+    const tampered = sut.start(signature);
+    tampered?.update(body.subarray(0, 10));
+    expect(tampered?.matches()).toBe(false);
+  });
+
+  it.each(['', 'sha256=', 'sha1=0123456789abcdef0123456789abcdef01234567', `sha256=${'z'.repeat(64)}`])(
+    'starts no check for the header %j, which is not a sha256 signature',
+    (signature) => {
+      expect(createSignatureVerifier('current').start(signature)).toBeUndefined();
+    },
+  );
 });

@@ -152,4 +152,57 @@ describe('WebhookIntake', () => {
   it('answers 413 for a body over 25 MB', () => {
     expect(sut.tooLarge()).toMatchObject({ status: 413, body: { error: 'too_large' } });
   });
+
+  it('answers 503 overloaded, saying when to redeliver, for a body the gateway had no room to hold unverified', async () => {
+    expect(sut.overloaded()).toEqual({ status: 503, body: { error: 'overloaded', message: expect.stringMatching(/WEBHOOK_UNVERIFIED_MEMORY_MB.*redeliver in 5 s/) } });
+    expect(await metricValue('glint_webhooks_rejected_total', { reason: 'overloaded' })).toBe(1);
+  });
+
+  it.each([
+    ['no signature', undefined, 'missing_signature'],
+    ['a signature that is not sha256', 'sha1=0123456789abcdef0123456789abcdef01234567', 'bad_signature'],
+  ])('refuses a request with %s from its headers, before any of its body', (_label, signature, reason) => {
+    const admission = sut.admit({ 'x-github-event': 'push', 'x-hub-signature-256': signature });
+
+    expect(admission).toEqual({ refusal: { status: 401, body: { error: reason, message: expect.any(String) } } });
+  });
+
+  it('verifies a body fed to the check from admission piece by piece as it arrived', async () => {
+    const whole = request(pullRequest);
+    const admission = sut.admit(whole.headers);
+    if (!('signature' in admission)) throw new Error('expected the signature to be admitted');
+
+    admission.signature.update(whole.body.subarray(0, 7));
+    admission.signature.update(whole.body.subarray(7));
+
+    expect((await sut.receiveSigned(whole, admission.signature)).status).toBe(202);
+  });
+
+  describe('metric labels', () => {
+    const labelValues = async (name: string, label: string) =>
+      ((await metrics.registry.getMetricsAsJSON()).find((metric) => metric.name === name)?.values ?? []).map((value) => value.labels[label]);
+
+    it('counts a verified delivery under its X-GitHub-Event when GitHub has such an event, and under `other` when not', async () => {
+      await sut.receive(request(pullRequest));
+      await sut.receive(request(JSON.stringify({ thing: { id: 1 } }), { 'x-github-event': 'brand_new_event' }));
+      await sut.receive(request(pullRequest, { 'x-github-event': undefined }));
+
+      expect(await labelValues('glint_webhooks_received_total', 'event')).toEqual(['pull_request', 'other']);
+      expect(await labelValues('glint_webhooks_accepted_total', 'event')).toEqual(['pull_request', 'other']);
+    });
+
+    it('counts every request refused before its signature was verified under `unverified`, whatever its X-GitHub-Event says', async () => {
+      for (let n = 0; n < 50; n += 1) {
+        await sut.receive(request(pullRequest, { 'x-github-event': `made_up_${n}`, 'x-hub-signature-256': n % 2 ? undefined : sign(pullRequest, 'other') }));
+      }
+      sut.tooLarge();
+      sut.overloaded();
+      sut.incomplete();
+      sut.shuttingDown();
+
+      expect(await labelValues('glint_webhooks_received_total', 'event')).toEqual(['unverified']);
+      expect(await metricValue('glint_webhooks_received_total', { event: 'unverified' })).toBe(54);
+      expect(await labelValues('glint_webhooks_rejected_total', 'reason')).toEqual(['bad_signature', 'missing_signature', 'too_large', 'overloaded', 'incomplete', 'shutting_down']);
+    });
+  });
 });

@@ -1,10 +1,13 @@
 import { groupKeyOf } from '@glint/github';
 import { EventProducer, partitionOf, QueuedWebhookEvent } from '@glint/queue';
-import type { SignatureVerifier } from './signature-verifier';
-import type { RejectionReason, WebhookMetrics } from './webhook-metrics';
+import type { SignatureCheck, SignatureVerifier } from './signature-verifier';
+import { eventLabel, RejectionReason, UNVERIFIED_EVENT_LABEL, WebhookMetrics } from './webhook-metrics';
 
 /** GitHub caps webhook payloads at 25 MB; a larger body is refused before it is read. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+
+/** What a delivery refused as `overloaded` is told to wait: bodies being received finish within seconds. */
+export const OVERLOADED_RETRY_AFTER_SECONDS = 5;
 
 export interface WebhookRequest {
   headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -19,9 +22,13 @@ export interface IntakeAnswer {
 const EVENT_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const DELIVERY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/** Before the body: a refusal from the headers alone, or the signature check to feed the body through. */
+export type Admission = { refusal: IntakeAnswer } | { signature: SignatureCheck };
+
 /**
  * The webhook path, free of any HTTP framework: verify the signature over the raw bytes, check the
  * headers and the JSON, compute the group key and partition, and answer 202 only once Redis holds the job.
+ * Until the signature is verified nothing from the request names a metric series (see `eventLabel`).
  */
 export class WebhookIntake {
   constructor(
@@ -30,28 +37,41 @@ export class WebhookIntake {
     private readonly metrics: WebhookMetrics,
   ) {}
 
-  async receive(request: WebhookRequest): Promise<IntakeAnswer> {
-    const eventHeader = header(request, 'x-github-event');
-    const event = eventHeader && EVENT_NAME.test(eventHeader) ? eventHeader : undefined;
-    this.metrics.received.inc({ event: event ?? 'unknown' });
+  /** Refuses, before its body is read, a request without a sha256 X-Hub-Signature-256. */
+  admit(headers: WebhookRequest['headers']): Admission {
+    const signature = header(headers, 'x-hub-signature-256');
+    if (!signature) return { refusal: this.refuseUnverified(401, 'missing_signature', 'the X-Hub-Signature-256 header is missing; set a webhook secret on the GitHub App') };
+    const check = this.verifier.start(signature);
+    if (!check) return { refusal: this.badSignature() };
+    return { signature: check };
+  }
 
-    const signature = header(request, 'x-hub-signature-256');
-    if (!signature) return this.reject(401, 'missing_signature', 'the X-Hub-Signature-256 header is missing; set a webhook secret on the GitHub App');
-    if (!this.verifier.verify(request.body, signature)) {
-      return this.reject(401, 'bad_signature', 'X-Hub-Signature-256 does not match the payload signed with the configured WEBHOOK_SECRET');
-    }
+  /** The whole path for a body already in memory. */
+  async receive(request: WebhookRequest): Promise<IntakeAnswer> {
+    const admission = this.admit(request.headers);
+    if ('refusal' in admission) return admission.refusal;
+    admission.signature.update(request.body);
+    return this.receiveSigned(request, admission.signature);
+  }
+
+  /** A request whose whole body went through `signature` (from `admit`). */
+  async receiveSigned(request: WebhookRequest, signature: SignatureCheck): Promise<IntakeAnswer> {
+    if (!signature.matches()) return this.badSignature();
+    const eventHeader = header(request.headers, 'x-github-event');
+    const event = eventHeader && EVENT_NAME.test(eventHeader) ? eventHeader : undefined;
+    this.metrics.received.inc({ event: eventLabel(event) });
 
     if (!eventHeader) return this.reject(400, 'missing_event', 'the X-GitHub-Event header is missing');
     if (!event) return this.reject(400, 'invalid_header', 'X-GitHub-Event is not an event name (lowercase letters, digits and _)');
-    const deliveryId = header(request, 'x-github-delivery');
+    const deliveryId = header(request.headers, 'x-github-delivery');
     if (!deliveryId) return this.reject(400, 'missing_delivery', 'the X-GitHub-Delivery header is missing');
     if (!DELIVERY_ID.test(deliveryId)) return this.reject(400, 'invalid_header', 'X-GitHub-Delivery is not a delivery id (letters, digits, . _ -)');
 
-    const payload = parsePayload(request.body, header(request, 'content-type'));
+    const payload = parsePayload(request.body, header(request.headers, 'content-type'));
     if (!payload.ok) return this.reject(400, 'invalid_json', payload.reason);
 
     if (event === 'ping') {
-      this.metrics.accepted.inc({ event });
+      this.metrics.accepted.inc({ event: eventLabel(event) });
       return { status: 200, body: { status: 'pong', delivery: deliveryId } };
     }
 
@@ -73,7 +93,7 @@ export class WebhookIntake {
         this.metrics.duplicates.inc();
         return { status: 202, body: { status: 'duplicate', delivery: deliveryId } };
       }
-      this.metrics.accepted.inc({ event });
+      this.metrics.accepted.inc({ event: eventLabel(event) });
       return { status: 202, body: { status: 'accepted', delivery: deliveryId, groupKey, partition: queued.partition } };
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
@@ -81,16 +101,39 @@ export class WebhookIntake {
     }
   }
 
-  /** A body refused before it was read (over MAX_WEBHOOK_BYTES). */
+  /** A body over MAX_WEBHOOK_BYTES, refused as soon as that is known. */
   tooLarge(): IntakeAnswer {
-    this.metrics.received.inc({ event: 'unknown' });
-    return this.reject(413, 'too_large', `the payload is larger than GitHub's webhook limit of ${MAX_WEBHOOK_BYTES} bytes`);
+    return this.refuseUnverified(413, 'too_large', `the payload is larger than GitHub's webhook limit of ${MAX_WEBHOOK_BYTES} bytes`);
+  }
+
+  /** A body the gateway had no room to keep while its signature is unverified (WEBHOOK_UNVERIFIED_MEMORY_MB). */
+  overloaded(): IntakeAnswer {
+    return this.refuseUnverified(
+      503,
+      'overloaded',
+      `the gateway already holds as many webhook bodies awaiting verification as WEBHOOK_UNVERIFIED_MEMORY_MB allows, and stored nothing; redeliver in ${OVERLOADED_RETRY_AFTER_SECONDS} s`,
+    );
+  }
+
+  /** A request that closed before its body ended: nobody to answer (or the server already answered 408). */
+  incomplete(): void {
+    this.metrics.received.inc({ event: UNVERIFIED_EVENT_LABEL });
+    this.metrics.rejected.inc({ reason: 'incomplete' });
   }
 
   /** A delivery that arrived while the gateway stops. */
   shuttingDown(): IntakeAnswer {
-    this.metrics.received.inc({ event: 'unknown' });
-    return this.reject(503, 'shutting_down', 'the gateway is stopping and stored nothing; redeliver this delivery');
+    return this.refuseUnverified(503, 'shutting_down', 'the gateway is stopping and stored nothing; redeliver this delivery');
+  }
+
+  private badSignature(): IntakeAnswer {
+    return this.refuseUnverified(401, 'bad_signature', 'X-Hub-Signature-256 does not match the payload signed with the configured WEBHOOK_SECRET');
+  }
+
+  /** A refusal before the signature was verified, counted under the fixed `unverified` event label. */
+  private refuseUnverified(status: number, reason: RejectionReason, message: string): IntakeAnswer {
+    this.metrics.received.inc({ event: UNVERIFIED_EVENT_LABEL });
+    return this.reject(status, reason, message);
   }
 
   private reject(status: number, reason: RejectionReason, message: string): IntakeAnswer {
@@ -99,8 +142,8 @@ export class WebhookIntake {
   }
 }
 
-function header(request: WebhookRequest, name: string): string | undefined {
-  const value = request.headers[name];
+function header(headers: WebhookRequest['headers'], name: string): string | undefined {
+  const value = headers[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first?.trim() || undefined;
 }

@@ -1,5 +1,7 @@
 import type { MetricsRegistry } from '@glint/observability';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { GITHUB_EVENT_NAMES } from './github-event-names';
+import type { UnverifiedBytesBudget } from './unverified-bytes-budget';
 
 export type RejectionReason =
   | 'missing_signature'
@@ -9,8 +11,18 @@ export type RejectionReason =
   | 'invalid_header'
   | 'invalid_json'
   | 'too_large'
+  | 'overloaded'
+  | 'incomplete'
   | 'queue_unavailable'
   | 'shutting_down';
+
+/** The `event` label of a request refused before its signature was verified: its headers are anyone's. */
+export const UNVERIFIED_EVENT_LABEL = 'unverified';
+
+/** The `event` label of a verified delivery: its X-GitHub-Event when GitHub has such an event, else `other`. */
+export function eventLabel(event: string | undefined): string {
+  return event !== undefined && GITHUB_EVENT_NAMES.has(event) ? event : 'other';
+}
 
 export class WebhookMetrics {
   readonly received: Counter<'event'>;
@@ -22,13 +34,13 @@ export class WebhookMetrics {
   constructor({ registry }: MetricsRegistry) {
     this.received = new Counter({
       name: 'glint_webhooks_received_total',
-      help: 'Webhook requests received, by X-GitHub-Event (`unknown` when the header is missing or invalid)',
+      help: 'Webhook requests received: `unverified` when refused before their signature was verified, else by X-GitHub-Event (`other` for a name GitHub does not send)',
       labelNames: ['event'],
       registers: [registry],
     });
     this.accepted = new Counter({
       name: 'glint_webhooks_accepted_total',
-      help: 'Webhook deliveries verified and queued (202), by event',
+      help: 'Webhook deliveries verified and queued (202), by X-GitHub-Event (`other` for a name GitHub does not send)',
       labelNames: ['event'],
       registers: [registry],
     });
@@ -50,4 +62,16 @@ export class WebhookMetrics {
       registers: [registry],
     });
   }
+}
+
+/** `glint_webhook_unverified_bytes`: what the budget holds now, read at each scrape. */
+export function registerUnverifiedBytesGauge(registry: Registry, budget: UnverifiedBytesBudget): void {
+  new Gauge({
+    name: 'glint_webhook_unverified_bytes',
+    help: 'Bytes of webhook bodies held before their signature is verified; past WEBHOOK_UNVERIFIED_MEMORY_MB new deliveries are answered 503 overloaded',
+    registers: [registry],
+    collect() {
+      this.set(budget.reservedBytes);
+    },
+  });
 }

@@ -1,8 +1,12 @@
 import { parseDlqCommandLine } from './dlq-command-line';
 
 describe('parseDlqCommandLine', () => {
-  it('lists both dead-letter queues without options', () => {
-    expect(parseDlqCommandLine(['list'])).toEqual({ ok: true, value: { command: 'list', sources: ['events', 'publish'], filter: {} } });
+  it('lists every dead-letter queue without options', () => {
+    expect(parseDlqCommandLine(['list'])).toEqual({ ok: true, value: { command: 'list', sources: ['events', 'publish', 'jobs'], filter: {} } });
+  });
+
+  it('takes the failed jobs of the other queues as --queue jobs', () => {
+    expect(parseDlqCommandLine(['replay', '--queue', 'jobs', '--event', 'resync'])).toEqual({ ok: true, value: { command: 'replay', sources: ['jobs'], filter: { event: 'resync' } } });
   });
 
   it('reads every filter, as --name value or --name=value', () => {
@@ -22,7 +26,7 @@ describe('parseDlqCommandLine', () => {
   it.each([
     [[], /^no dlq command given\nusage: glint dlq/],
     [['purge'], /^unknown dlq command "purge"/],
-    [['list', '--queue', 'resync'], /^--queue must be events or publish, not "resync"/],
+    [['list', '--queue', 'resync'], /^--queue must be events, publish or jobs, not "resync"/],
     [['list', '--since', 'yesterday'], /^--since must be an ISO 8601 time/],
     [['list', '--since', '2026-13-45'], /^--since must be an ISO 8601 time/],
     [['list', '--limit', '0'], /^--limit must be a positive whole number, not "0"/],

@@ -4,9 +4,10 @@ export const DLQ_COMMANDS = ['list', 'replay', 'drop'] as const;
 export type DlqCommandName = (typeof DLQ_COMMANDS)[number];
 
 export const DLQ_USAGE =
-  'usage: glint dlq <list|replay|drop> [--queue events|publish] [--event <name>] [--since <ISO time>] [--id <id>] [--limit N] [--all]\n' +
-  '  --queue  events (webhook events, events-dlq) or publish (entities the catalog refused, publish-dlq); both when absent\n' +
-  '  --event  an event name (`issues`) or name.action (`issues.opened`); for publish, the entity blueprint\n' +
+  'usage: glint dlq <list|replay|drop> [--queue events|publish|jobs] [--event <name>] [--since <ISO time>] [--id <id>] [--limit N] [--all]\n' +
+  '  --queue  events (webhook events, events-dlq), publish (entities the catalog refused and publish jobs that failed, publish-dlq)\n' +
+  '           or jobs (resync, webhook upkeep, workflow-run and config-check jobs that failed, jobs-dlq); all three when absent\n' +
+  '  --event  an event name (`issues`) or name.action (`issues.opened`); for publish, the entity blueprint; for a failed job, its name or queue\n' +
   '  --since  only dead letters that failed at or after this time, e.g. 2026-01-31T12:00:00Z\n' +
   '  --id     one dead letter: its id as listed, or an event\'s delivery id\n' +
   '  --limit  at most N dead letters, the oldest first\n' +
@@ -50,7 +51,7 @@ export function parseDlqCommandLine(args: readonly string[]): ParsedDlqCommand {
   let sources: DeadLetterSource[] = [...DEAD_LETTER_SOURCES];
   if (values['--queue'] !== undefined) {
     const queue = values['--queue'];
-    if (!(DEAD_LETTER_SOURCES as readonly string[]).includes(queue)) return fail(`--queue must be events or publish, not ${JSON.stringify(queue)}`);
+    if (!(DEAD_LETTER_SOURCES as readonly string[]).includes(queue)) return fail(`--queue must be events, publish or jobs, not ${JSON.stringify(queue)}`);
     sources = [queue as DeadLetterSource];
   }
   const filter: DeadLetterFilter = { event: values['--event'], id: values['--id'] };

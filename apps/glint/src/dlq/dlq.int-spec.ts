@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { createRedisConnection, DeadLetteredEntity, DeadLetteredEvent, jobIdForDelivery, partitionOf, partitionQueueName, QueueName } from '@glint/queue';
+import { createRedisConnection, DeadLetteredEntity, DeadLetteredEvent, DeadLetteredJob, jobIdForDelivery, partitionOf, partitionQueueName, QueueName } from '@glint/queue';
 import { PrivateRedisServer } from '@glint/testing';
 import type { Redis } from 'ioredis';
 
@@ -68,7 +68,7 @@ describe('glint dlq, from the build, on a real Redis', () => {
     expect(glint('list', '--queue', 'events', '--event', 'issues', '--since', '2026-01-02T00:00:00Z').stdout).toMatch(/^events\tdelivery-d-2\t[^\n]*\n$/);
     expect(glint('list', '--queue=publish').stdout).toMatch(/^publish\t1\t/);
     expect(glint('list', '--limit', '2').stdout.trim().split('\n').map((line) => line.split('\t')[1])).toEqual(['delivery-d-1', 'delivery-d-2']);
-    expect(glint('list', '--event', 'push')).toMatchObject({ status: 0, stdout: '', stderr: 'no dead letters in events or publish match\n' });
+    expect(glint('list', '--event', 'push')).toMatchObject({ status: 0, stdout: '', stderr: 'no dead letters in events, publish or jobs match\n' });
   });
 
   it('replays one event onto its partition, out of the dead letters', async () => {
@@ -92,6 +92,35 @@ describe('glint dlq, from the build, on a real Redis', () => {
     expect(result).toMatchObject({ status: 0, stderr: '1 dead letter dropped\n' });
     expect((await eventsDlq.getJobs(['wait'])).map((job) => job.id)).toEqual(['delivery-d-2']);
     expect(await publishDlq.count()).toBe(1);
+  });
+
+  it('lists a job that failed in another queue under --queue jobs, and replays it onto its queue with its attempts', async () => {
+    const jobsDlq = new Queue(QueueName.JobsDeadLetter, { connection, prefix: 'glint' });
+    const resync = new Queue(QueueName.Resync, { connection, prefix: 'glint' });
+    try {
+      const failed: DeadLetteredJob = {
+        queue: 'resync',
+        jobId: 'resync-9',
+        name: 'resync',
+        dataJson: '{"installation":{"id":9,"accountLogin":"acme"},"reason":"schedule"}',
+        retry: { attempts: 3 },
+        error: 'GitHub answered 502 three times',
+        attempts: 3,
+        failedAt: '2026-01-05T00:00:00.000Z',
+      };
+      await jobsDlq.add('job', failed, { jobId: 'resync-resync-9' });
+
+      expect(glint('list', '--queue', 'jobs').stdout).toBe('jobs\tresync-resync-9\tresync job resync-9 of resync (3 attempts)\tGitHub answered 502 three times\t2026-01-05T00:00:00.000Z\n');
+      const replayed = glint('replay', '--queue', 'jobs', '--id', 'resync-9');
+
+      expect(replayed.status).toBe(0);
+      const [job] = await resync.getJobs(['wait']);
+      expect(job).toMatchObject({ name: 'resync', data: { installation: { id: 9, accountLogin: 'acme' }, reason: 'schedule' }, opts: expect.objectContaining({ attempts: 3 }) });
+      expect(await jobsDlq.count()).toBe(0);
+    } finally {
+      await jobsDlq.close();
+      await resync.close();
+    }
   });
 
   it('exits 1 naming REDIS_URL when Redis cannot be reached', () => {

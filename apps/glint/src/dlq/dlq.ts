@@ -45,7 +45,7 @@ export async function runDlqCommand(args: readonly string[], env: NodeJS.Process
 async function execute({ command, sources, filter }: DlqCommand, queues: DeadLetterQueues, output: DlqOutput): Promise<number> {
   const letters = await queues.list(sources, filter);
   if (letters.length === 0) {
-    output.err(`no dead letters in ${sources.join(' or ')} match`);
+    output.err(`no dead letters in ${sources.length > 1 ? `${sources.slice(0, -1).join(', ')} or ${sources.at(-1)}` : sources.join('')} match`);
     return 0;
   }
   switch (command) {

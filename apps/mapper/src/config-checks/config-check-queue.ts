@@ -30,7 +30,8 @@ const WEEK_SECONDS = 7 * 24 * 3600;
  * Config checks of pull requests run off the event partitions: a check waits on several GitHub round trips (the
  * changed files, the repository's mapping, the check run), which would hold up every event queued behind the pull
  * request in its partition. Requested checks are durable (a check asked for is run even if the mapper that asked
- * stops) and retried; a check that fails every attempt is logged and kept a week in the queue's failed set.
+ * stops) and retried; a check that fails every attempt is logged, and the mapper's failed-job sweep moves it to
+ * jobs-dlq (`glint dlq list --queue jobs`).
  */
 export class ConfigCheckQueue implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('config-checks');

@@ -17,6 +17,7 @@ export class EventConsumerService implements OnApplicationBootstrap, BeforeAppli
         ...DEFAULT_EVENT_CONSUMER_SETTINGS,
         partitions: config.events.partitions,
         workers: config.events.workersCount,
+        stallRecoverySeconds: config.stallRecoverySeconds,
         onOutcome: (outcome, event, { durationMs, attempts, error }) => {
           metrics.record(outcome, event.event, durationMs);
           if (outcome === 'dead-lettered') {

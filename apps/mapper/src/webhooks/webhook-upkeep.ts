@@ -36,7 +36,7 @@ export class WebhookUpkeep implements OnApplicationBootstrap, BeforeApplicationS
   private readonly connections: Redis[] = [];
 
   constructor(private readonly deps: WebhookUpkeepDependencies) {
-    this.queue = new Queue(QueueName.WebhookUpkeep, { connection: this.connect(), prefix: this.prefix, defaultJobOptions: { removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } } });
+    this.queue = new Queue(QueueName.WebhookUpkeep, { connection: this.connect(), prefix: this.prefix, defaultJobOptions: { removeOnComplete: { count: 50 }, removeOnFail: false } });
   }
 
   private get prefix(): string {

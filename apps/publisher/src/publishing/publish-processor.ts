@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { DelayedError, Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CatalogClient } from '@glint/catalog-client';
-import { CompleteSyncJob, PublishChangesJob, PublishJob, PublishJobName, publishKeys, RawExamplesJob, SYNC_KEYS_TTL_SECONDS } from '@glint/queue';
+import { CompleteSyncJob, PublishChangesJob, PublishJob, PublishJobName, publishKeys, RawExamplesJob, recordSyncJobFailure } from '@glint/queue';
+import type { CatalogRetry } from '../availability/catalog-retry';
 import type { ChangePublisher } from './change-publisher';
 import type { PublisherMetrics } from './publisher-metrics';
 import type { CleanupReport, StaleEntityCleaner } from './stale-cleaner';
@@ -20,18 +21,31 @@ export interface PublishProcessorDependencies {
   metrics: PublisherMetrics;
   prefix: string;
   sendRawDataExamples: boolean;
+  /** Waits out a catalog that is unavailable, however long, inside the job. */
+  retry: CatalogRetry;
   onCleanup?: (job: CompleteSyncJob, report: CleanupReport) => void;
 }
 
-/** Runs one job of the `publish` queue: entity changes, a sync's completion (stale cleanup) or raw examples. */
+/**
+ * Runs one job of the `publish` queue: entity changes, a sync's completion (stale cleanup) or raw examples. While the
+ * catalog is unavailable a job waits for it inside its attempt (CatalogRetry), so it never runs out of attempts for an
+ * outage and the jobs queued behind it stay where they are; only other errors use the job's attempts.
+ */
 export class PublishProcessor {
   private readonly logger = new Logger('publisher');
   private readonly keys: ReturnType<typeof publishKeys>;
   /** Becomes false when the catalog turns raw examples away, so they are not sent again. */
   private catalogTakesExamples = true;
+  /** Ends the waits for the catalog when the publisher stops: the waiting jobs go back to the queue. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: PublishProcessorDependencies) {
     this.keys = publishKeys(deps.prefix);
+  }
+
+  /** Jobs waiting for the catalog go back to the queue (delayed until their next try) instead of waiting on. */
+  stop(): void {
+    this.stopping.abort();
   }
 
   async process(job: Job<PublishJob>, token?: string): Promise<unknown> {
@@ -39,11 +53,11 @@ export class PublishProcessor {
     try {
       switch (job.name) {
         case PublishJobName.Changes:
-          return await this.publishChanges(job as Job<PublishChangesJob>);
+          return await this.publishChanges(job as Job<PublishChangesJob>, token);
         case PublishJobName.CompleteSync:
           return await this.completeSync(job as Job<CompleteSyncJob>, token);
         case PublishJobName.RawExamples:
-          return await this.sendRawExamples(job.data as RawExamplesJob);
+          return await this.sendRawExamples(job as Job<RawExamplesJob>, token);
         default:
           throw new Error(`unknown publish job ${JSON.stringify(job.name)}`);
       }
@@ -52,10 +66,22 @@ export class PublishProcessor {
     }
   }
 
-  private async publishChanges(job: Job<PublishChangesJob>): Promise<unknown> {
+  /**
+   * The job's catalog work, run again for as long as the catalog is unavailable. When the publisher stops meanwhile the
+   * job goes back to the queue, delayed until its next try was due, for this or another process to take up.
+   */
+  private async untilCatalogTakes<T>(job: Job, token: string | undefined, work: () => Promise<T>): Promise<T> {
+    const outcome = await this.deps.retry.run(work, this.stopping.signal);
+    if (outcome.done) return outcome.value;
+    await job.moveToDelayed(outcome.retryAt, token);
+    this.logger.log(`publish job ${job.id} handed back to the queue while it waited for the catalog (${outcome.failures} tries): shutting down`);
+    throw new DelayedError();
+  }
+
+  private async publishChanges(job: Job<PublishChangesJob>, token: string | undefined): Promise<unknown> {
     const { syncId, origin } = job.data;
     try {
-      const report = await this.deps.changes.publish(job.data);
+      const report = await this.untilCatalogTakes(job, token, () => this.deps.changes.publish(job.data));
       for (const [outcome, count] of Object.entries(report.counts)) if (count > 0) this.deps.metrics.entities.inc({ outcome, origin }, count);
       this.logger.debug(`published ${job.data.changes.length} change(s): ${Object.entries(report.counts).filter(([, count]) => count > 0).map(([outcome, count]) => `${count} ${outcome}`).join(', ') || 'nothing to do'}`);
       for (const failure of report.failures) {
@@ -64,12 +90,10 @@ export class PublishProcessor {
       if (syncId) await this.deps.redis.srem(this.keys.syncJobs(syncId), String(job.id));
       return report.counts;
     } catch (error) {
+      if (error instanceof DelayedError) throw error;
       const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       this.logger.warn(`publish job ${job.id} attempt ${job.attemptsMade + 1} failed${finalAttempt ? ' for good' : ', will retry'}: ${errorMessage(error)}`);
-      if (finalAttempt && syncId) {
-        const failures = this.keys.syncFailures(syncId);
-        await this.deps.redis.multi().sadd(failures, String(job.id)).expire(failures, SYNC_KEYS_TTL_SECONDS).srem(this.keys.syncJobs(syncId), String(job.id)).exec();
-      }
+      if (finalAttempt && syncId) await recordSyncJobFailure(this.deps.redis, this.deps.prefix, syncId, String(job.id));
       throw error;
     }
   }
@@ -81,7 +105,7 @@ export class PublishProcessor {
       throw new DelayedError();
     }
     const failedJobs = await this.deps.redis.scard(this.keys.syncFailures(syncId));
-    const report = await this.deps.cleaner.complete(job.data, failedJobs);
+    const report = await this.untilCatalogTakes(job, token, () => this.deps.cleaner.complete(job.data, failedJobs));
     this.deps.metrics.cleanups.inc({ outcome: report.outcome });
     const installation = job.data.installationId;
     if (report.outcome === 'deleted') {
@@ -113,10 +137,11 @@ export class PublishProcessor {
     return ids.length - missing.length;
   }
 
-  private async sendRawExamples(job: RawExamplesJob): Promise<string> {
+  private async sendRawExamples(job: Job<RawExamplesJob>, token: string | undefined): Promise<string> {
     if (!this.deps.sendRawDataExamples) return 'disabled';
     if (!this.catalogTakesExamples) return 'not-accepted';
-    this.catalogTakesExamples = await this.deps.client.sendRawExamples(job.installationId, job.kind, job.examples);
+    const { installationId, kind, examples } = job.data;
+    this.catalogTakesExamples = await this.untilCatalogTakes(job, token, () => this.deps.client.sendRawExamples(installationId, kind, examples));
     if (!this.catalogTakesExamples) this.logger.log('the catalog does not take raw data examples; not sending more');
     return this.catalogTakesExamples ? 'sent' : 'not-accepted';
   }

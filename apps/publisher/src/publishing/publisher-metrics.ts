@@ -1,11 +1,19 @@
 import type { MetricsRegistry } from '@glint/observability';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 
 export type EntityOutcome = 'created' | 'updated' | 'unchanged' | 'outdated' | 'deleted' | 'failed';
 export type CleanupOutcome = 'deleted' | 'skipped-incomplete' | 'skipped-threshold' | 'failed';
 
+/** What the availability gauges read at each scrape. */
+export interface AvailabilitySource {
+  readonly available: boolean;
+  outageSeconds(): number;
+}
+
 export class PublisherMetrics {
   readonly entities: Counter<'outcome' | 'origin'>;
+  readonly catalogRetries: Counter;
+  private availability?: AvailabilitySource;
   readonly catalogAnswers: Counter<'route' | 'status'>;
   readonly jobSeconds: Histogram<'job'>;
   readonly cleanups: Counter<'outcome'>;
@@ -43,5 +51,26 @@ export class PublisherMetrics {
       labelNames: ['installation'],
       registers: [registry],
     });
+    this.catalogRetries = new Counter({
+      name: 'glint_catalog_unavailable_retries_total',
+      help: 'Tries of publish jobs that found the catalog unavailable (no answer, 401, 408, 429, 5xx) and wait to try again',
+      registers: [registry],
+    });
+    const available: Gauge = new Gauge({
+      name: 'glint_catalog_available',
+      help: 'Whether the catalog takes the publisher\'s requests (1) or publish jobs wait for it (0)',
+      registers: [registry],
+      collect: () => available.set(this.availability?.available === false ? 0 : 1),
+    });
+    const outage: Gauge = new Gauge({
+      name: 'glint_catalog_outage_seconds',
+      help: 'How long the current catalog outage has lasted (0 while it is available)',
+      registers: [registry],
+      collect: () => outage.set(this.availability?.outageSeconds() ?? 0),
+    });
+  }
+
+  watchAvailability(source: AvailabilitySource): void {
+    this.availability = source;
   }
 }

@@ -3,7 +3,9 @@ import { AppAuthenticator, type Authorizer, staticAuthorizer } from './app-auth'
 import { type Clock, realSleep, type Sleep, systemClock } from './clock';
 import { EtagCache, type EtagRedis } from './etag-cache';
 import { DEFAULT_RESERVATION_THRESHOLD_PERCENT, RateLimitBudget, type RateLimitListener } from './rate-limit-budget';
+import { DEFAULT_RESYNC_CONCURRENCY, limitsPolicy, type LimitsListener, type RequestLimiter, SharedRequestLimiter, unlimitedRequests } from './request-limiter';
 import { emptyStats, type GithubAccessStats, type GithubRestClient, RestClient } from './rest-client';
+import { type LimitsRedis, SharedLimitsStore } from './shared-limits-store';
 
 export interface GithubInstallation {
   id: number;
@@ -39,9 +41,23 @@ export interface GithubAccessDependencies {
   onRateLimit?: RateLimitListener;
   etagKeyPrefix?: string;
   etagTtlSeconds?: number;
+  /**
+   * Turns on GitHub's secondary limits shared by every pod of an installation (requests in flight, points a minute,
+   * secondary-limit pauses, the adaptive resync concurrency); an ioredis connection (producer role) fits. Without it
+   * requests are not held back by them.
+   */
+  limitsRedis?: LimitsRedis;
+  /** Where the shared limits live in Redis (default `glint:github:limits:`); tests keep theirs apart. */
+  limitsKeyPrefix?: string;
+  /** How long a request's lease on the shared limits lasts if its pod dies (default 90 s). */
+  limitsLeaseTtlMs?: number;
+  onLimits?: LimitsListener;
+  /** How long one request may go unanswered before it counts as a network error; default 60 s. */
+  requestTimeoutMs?: number;
 }
 
 export const INSTALLATIONS_REFRESH_MS = 15 * 60 * 1_000;
+export const DEFAULT_LIMITS_KEY_PREFIX = 'glint:github:limits:';
 
 export function createGithubAccess(config: GithubConfig, dependencies: GithubAccessDependencies = {}): GithubAccess {
   return new DefaultGithubAccess(config, dependencies);
@@ -167,10 +183,20 @@ class DefaultGithubAccess implements GithubAccess {
         sleep: this.sleep,
         fetch: this.fetchImpl,
         stats: this.counters,
+        requestTimeoutMs: this.dependencies.requestTimeoutMs,
+        limiter: this.limiter(scope),
       });
       this.clients.set(scope, client);
     }
     return client;
+  }
+
+  private limiter(scope: string): RequestLimiter {
+    const { limitsRedis, limitsKeyPrefix, limitsLeaseTtlMs, onLimits } = this.dependencies;
+    if (!limitsRedis) return unlimitedRequests;
+    const policy = limitsPolicy(this.config.maxConcurrency ?? DEFAULT_RESYNC_CONCURRENCY, limitsLeaseTtlMs);
+    const store = new SharedLimitsStore(limitsRedis, scope, policy, limitsKeyPrefix ?? DEFAULT_LIMITS_KEY_PREFIX);
+    return new SharedRequestLimiter({ store, scope, clock: this.clock, listener: onLimits });
   }
 
   private budget(scope: string): RateLimitBudget {

@@ -1,8 +1,12 @@
 import { Secret } from '@glint/config';
 import type { EtagRedis } from './etag-cache';
 import { GithubApiError, GithubAuthenticationError, GithubPermissionError } from './errors';
-import { deferred, FakeGithub, FakeTime, pagedList, rateLimitHeaders } from './fake-github.spec-helper';
+import { deferred, FakeGithub, FakeResponse, FakeTime, pagedList, rateLimitHeaders } from './fake-github.spec-helper';
 import { createGithubAccess, type GithubAccessDependencies } from './github-access';
+import { staticAuthorizer } from './app-auth';
+import { RateLimitBudget, type RequestPurpose } from './rate-limit-budget';
+import type { RequestLimiter, RequestPermit } from './request-limiter';
+import { emptyStats, RestClient } from './rest-client';
 
 class MemoryRedis implements EtagRedis {
   readonly entries = new Map<string, { value: Buffer; ttl: number }>();
@@ -172,6 +176,18 @@ describe('GitHub REST client (token mode)', () => {
       .request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', { owner: 'acme', repo: 'api', workflow_id: 'ci.yml', ref: 'main' }, { retryServerErrors: false });
 
     await expect(failure).rejects.toMatchObject({ status: 502 });
+    expect(github.requests).toHaveLength(1);
+  });
+
+  it('counts a request left unanswered for requestTimeoutMs as unanswered, like a network error', async () => {
+    const never = deferred<FakeResponse>();
+    github.on('POST', '/repos/acme/api/actions/workflows/ci.yml/dispatches', () => never.promise);
+
+    const failure = access({ requestTimeoutMs: 200 })
+      .clientFor(1)
+      .request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', { owner: 'acme', repo: 'api', workflow_id: 'ci.yml', ref: 'main' }, { retryServerErrors: false });
+
+    await expect(failure).rejects.toMatchObject({ status: 0, message: expect.stringContaining('timeout') });
     expect(github.requests).toHaveLength(1);
   });
 
@@ -354,3 +370,86 @@ async function consume<T>(pages: AsyncIterable<T[]>): Promise<T[][]> {
   for await (const page of pages) all.push(page);
   return all;
 }
+
+describe('GitHub REST client within the limits shared by pods', () => {
+  let github: FakeGithub;
+  let time: FakeTime;
+
+  beforeEach(async () => {
+    github = new FakeGithub();
+    time = new FakeTime();
+    await github.start();
+  });
+
+  afterEach(() => github.close());
+
+  /** Records what the client asks of the shared limits, in order. */
+  class RecordingLimiter implements RequestLimiter {
+    readonly asked: string[] = [];
+
+    async acquire(purpose: RequestPurpose, method: string, pointsApply: boolean): Promise<RequestPermit> {
+      this.asked.push(`acquire ${purpose} ${method}${pointsApply ? ' (points)' : ''}`);
+      return { waitedMs: 0, release: (outcome) => this.asked.push(`release ${outcome}`) };
+    }
+
+    async slowDown(waitMs: number): Promise<void> {
+      this.asked.push(`slow down ${waitMs}`);
+    }
+  }
+
+  function client(limiter: RequestLimiter, fetchImpl: typeof fetch = fetch): RestClient {
+    return new RestClient({
+      apiUrl: github.apiUrl,
+      authorizer: staticAuthorizer('ghp_test'),
+      budget: new RateLimitBudget('installation:1', time.clock, time.sleep, 95),
+      clock: time.clock,
+      sleep: time.sleep,
+      fetch: fetchImpl,
+      stats: emptyStats(),
+      limiter,
+    });
+  }
+
+  it('holds a permit for each attempt until its answer; a secondary limit slows every pod down; points count once GitHub sends rate-limit headers', async () => {
+    let calls = 0;
+    github.on('GET', '/orgs/acme/repos', () => {
+      calls += 1;
+      const headers = rateLimitHeaders(5_000, 4_000, time.seconds(600_000));
+      return calls === 1 ? { status: 403, headers: { ...headers, 'retry-after': '2' }, body: { message: 'You have exceeded a secondary rate limit.' } } : { headers, body: [{ id: 1 }] };
+    });
+    const limiter = new RecordingLimiter();
+
+    await expect(client(limiter).request('GET /orgs/acme/repos', {}, { purpose: 'resync' })).resolves.toEqual([{ id: 1 }]);
+
+    expect(limiter.asked).toEqual(['acquire resync GET', 'release refused', 'slow down 2000', 'acquire resync GET (points)', 'release answered']);
+    expect(time.sleeps).toEqual([2_000]);
+  });
+
+  it('leaves a spent primary limit to the budget, without slowing the other pods down', async () => {
+    let calls = 0;
+    github.on('GET', '/user', () => {
+      calls += 1;
+      return calls === 1 ? { status: 403, headers: rateLimitHeaders(60, 0, time.seconds(30_000)), body: { message: 'API rate limit exceeded' } } : { body: { login: 'me' } };
+    });
+    const limiter = new RecordingLimiter();
+
+    await expect(client(limiter).request('GET /user')).resolves.toEqual({ login: 'me' });
+
+    expect(limiter.asked).toEqual(['acquire live GET', 'release refused', 'acquire live GET (points)', 'release answered']);
+  });
+
+  it('gives the permit of a request that got no answer back as failed before retrying', async () => {
+    github.on('POST', '/repos/acme/api/dispatches', () => ({ status: 204 }));
+    let calls = 0;
+    const flaky: typeof fetch = async (input, init) => {
+      calls += 1;
+      if (calls === 1) throw new TypeError('fetch failed');
+      return fetch(input, init);
+    };
+    const limiter = new RecordingLimiter();
+
+    await client(limiter, flaky).request('POST /repos/{owner}/{repo}/dispatches', { owner: 'acme', repo: 'api', event_type: 'x' }, { purpose: 'action' });
+
+    expect(limiter.asked).toEqual(['acquire action POST', 'release failed', 'acquire action POST', 'release answered']);
+  });
+});

@@ -5,6 +5,7 @@ import { GithubApiError, GithubAuthenticationError, GithubPermissionError, Githu
 import type { EtagCache } from './etag-cache';
 import { permissionFor, permissionMessage } from './permissions';
 import type { RateLimitBudget, RequestPurpose } from './rate-limit-budget';
+import { type RequestLimiter, type RequestOutcome, unlimitedRequests } from './request-limiter';
 
 export interface RequestOptions {
   purpose?: RequestPurpose;
@@ -41,7 +42,7 @@ export interface GithubAccessStats {
   notModified: number;
   /** Retries after 5xx answers or network errors. */
   serverRetries: number;
-  /** Waits for a primary or secondary rate limit, or the resync reservation. */
+  /** Waits for a primary or secondary rate limit, the resync reservation, or the limits shared by pods. */
   rateLimitWaits: number;
   /** Pages fetched again at half their size after a 5xx. */
   pageShrinks: number;
@@ -61,6 +62,10 @@ export interface RestClientDependencies {
   fetch: typeof fetch;
   stats: GithubAccessStats;
   random?: () => number;
+  /** GitHub's secondary limits (requests in flight, points a minute), shared by every pod of the scope; none when absent. */
+  limiter?: RequestLimiter;
+  /** How long one request may go unanswered before it counts as a network error (60 s). */
+  requestTimeoutMs?: number;
 }
 
 export const MAX_SERVER_ATTEMPTS = 5;
@@ -98,10 +103,14 @@ interface Answer {
 export class RestClient implements GithubRestClient {
   private readonly endpoint: typeof octokitRequest.endpoint;
   private readonly origin: string;
+  private readonly limiter: RequestLimiter;
+  private readonly onGithubCom: boolean;
 
   constructor(private readonly deps: RestClientDependencies) {
     this.endpoint = octokitRequest.endpoint.defaults({ baseUrl: deps.apiUrl.replace(/\/+$/, '') });
     this.origin = new URL(deps.apiUrl).origin;
+    this.limiter = deps.limiter ?? unlimitedRequests;
+    this.onGithubCom = new URL(deps.apiUrl).hostname === 'api.github.com';
   }
 
   async request<T>(route: string, params: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
@@ -145,6 +154,8 @@ export class RestClient implements GithubRestClient {
       const routeName = this.routeName(prepared.method, url);
       if ((await deps.budget.acquire(purpose)) > 0) deps.stats.rateLimitWaits += 1;
       const cached = etagCache ? await etagCache.get(deps.budget.scope, url) : undefined;
+      const permit = await this.limiter.acquire(purpose, prepared.method, this.pointsApply());
+      if (permit.waitedMs > 0) deps.stats.rateLimitWaits += 1;
 
       let response: Response;
       let authorization: string | undefined;
@@ -155,9 +166,10 @@ export class RestClient implements GithubRestClient {
           method: prepared.method,
           headers: this.headers(authorization, cached?.etag, prepared.body !== undefined),
           body: prepared.body,
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          signal: AbortSignal.timeout(deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
         });
       } catch (error) {
+        permit.release('failed');
         if (error instanceof GithubApiError && error.status > 0 && error.status < 500) throw error;
         serverAttempts += 1;
         if (serverAttempts >= maxServerAttempts) {
@@ -167,6 +179,7 @@ export class RestClient implements GithubRestClient {
         continue;
       }
 
+      permit.release(outcomeOf(response.status));
       deps.budget.observe(response.headers);
       const status = response.status;
 
@@ -210,6 +223,8 @@ export class RestClient implements GithubRestClient {
         }
         if (rateLimitWait > 0) {
           deps.stats.rateLimitWaits += 1;
+          // A secondary limit holds every request of the scope back, in every pod; a primary one is the budget's.
+          if (response.headers.get('x-ratelimit-remaining') !== '0') await this.limiter.slowDown(rateLimitWait);
           await deps.sleep(rateLimitWait);
         }
         continue;
@@ -233,6 +248,14 @@ export class RestClient implements GithubRestClient {
 
       throw new GithubApiError(`${routeName} answered ${status}${githubMessage ? `: ${githubMessage}` : ''}`, status, routeName);
     }
+  }
+
+  /**
+   * Whether requests cost points against a minute's budget: on GitHub.com, and on a GitHub Enterprise Server that
+   * answers with rate-limit headers (its rate limiting turned on); not on one that does not.
+   */
+  private pointsApply(): boolean {
+    return this.onGithubCom || this.deps.budget.snapshot() !== undefined;
   }
 
   /**
@@ -313,6 +336,12 @@ export class RestClient implements GithubRestClient {
     const base = this.basePath();
     return `${method} ${base && path.startsWith(base) ? path.slice(base.length) || '/' : path}`;
   }
+}
+
+function outcomeOf(status: number): RequestOutcome {
+  if (status === 304) return 'not-modified';
+  if (status === 403 || status === 429) return 'refused';
+  return 'answered';
 }
 
 function itemsOf<T>(body: unknown, itemsKey: string | undefined, route: string): T[] {

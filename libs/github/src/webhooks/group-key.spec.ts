@@ -56,6 +56,11 @@ describe('groupKeyOf', () => {
   it('uses the fallback when an explicit event lacks its field', () => {
     expect(groupKeyOf('release', { action: 'created', repository })).toBe('repo-100');
   });
+
+  it('groups events named like Object.prototype members by the fallback scan', () => {
+    expect(groupKeyOf('valueOf', {})).toBe('unscoped');
+    expect(groupKeyOf('constructor', { thing: { id: 4 }, repository })).toBe('repo-100/thing.id-4');
+  });
 });
 
 describe('scanForIdentity', () => {

@@ -32,7 +32,8 @@ export const FALLBACK_SCAN_FIELDS: readonly string[] = ['number', 'id', 'sha'];
 
 export function groupKeyOf(event: string, payload: WebhookPayload): string {
   const scope = scopeOf(payload);
-  const explicit = EXPLICIT_GROUPS[event];
+  // Own keys only: an event named `constructor` (a valid event name) or `valueOf` would find Object.prototype's.
+  const explicit = Object.hasOwn(EXPLICIT_GROUPS, event) ? EXPLICIT_GROUPS[event] : undefined;
   const part = explicit ? explicit(payload) : scanForIdentity(payload);
   return part ? `${scope}/${part.kind}-${part.value}` : scope;
 }

@@ -76,6 +76,23 @@ describe('parseAppConfig', () => {
     expect(await problemsOf('resources:\n  - kind: repository\n    selector: [unclosed\n')).toEqual([expect.stringMatching(/^\(file\) \(line \d\): YAML syntax error/)]);
   });
 
+  it('reports an alias without its anchor, and aliases that would blow the value up, with their line instead of throwing', async () => {
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'resources: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]'];
+
+    expect(await problemsOf('deleteDependentEntities: true\nresources: *missing\n')).toEqual(['(file) (line 2): YAML alias error: Unresolved alias (the anchor must be set before the alias): missing']);
+    expect(await problemsOf(laughs.join('\n'))).toEqual([expect.stringMatching(/^\(file\) \(line 2\): YAML alias error: Excessive alias count/)]);
+  });
+
+  it('takes no Object.prototype member for a selector option', async () => {
+    const mappings = { identifier: '.id', blueprint: '"b"' };
+    const problems = await problemsOf({ resources: [{ kind: 'pull-request', selector: { query: 'true', hasOwnProperty: true, constructor: 1 }, port: { entity: { mappings } } }] });
+
+    expect(problems).toEqual([
+      expect.stringMatching(/^resources\[0\]\.selector\.hasOwnProperty: not an option of the pull-request kind/),
+      expect.stringMatching(/^resources\[0\]\.selector\.constructor: not an option of the pull-request kind/),
+    ]);
+  });
+
   it('reports every structural problem at once, each with its path', async () => {
     const problems = await problemsOf({
       entityDeletionThreshold: 2,

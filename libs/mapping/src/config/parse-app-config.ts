@@ -119,7 +119,8 @@ class ConfigReader {
       const options = SELECTOR_OPTIONS[kind];
       for (const [key, value] of Object.entries(raw)) {
         if (key === 'query') continue;
-        const check = options[key];
+        // Own keys only: `hasOwnProperty` or `constructor` as an option would find Object.prototype's.
+        const check = Object.hasOwn(options, key) ? options[key] : undefined;
         if (!check) {
           this.problem(`${path}.${key}`, `not an option of the ${kind} kind${Object.keys(options).length ? `; its options are ${Object.keys(options).join(', ')}` : ''}`);
           continue;

@@ -33,6 +33,26 @@ describe('parsePortYml', () => {
     });
     expect(parsePortYml('identifier: [unclosed\n')).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/^YAML syntax error/), line: expect.any(Number) }] });
   });
+
+  it('reports an alias without its anchor with its line, instead of throwing', () => {
+    expect(parsePortYml('identifier: api\nblueprint: service\nproperties:\n  owner: *team\n')).toEqual({
+      ok: false,
+      problems: [{ path: '', message: 'YAML alias error: Unresolved alias (the anchor must be set before the alias): team', line: 4 }],
+    });
+  });
+
+  it('refuses property values that JSON cannot carry, naming the property and its line', () => {
+    const parsed = parsePortYml('%YAML 1.1\n---\nidentifier: api\nblueprint: service\nproperties:\n  ratio: .nan\n  loop: &loop {self: *loop}\n  since: 2001-12-14\n  ok: 1\n');
+
+    expect(parsed).toEqual({
+      ok: false,
+      problems: [
+        { path: 'properties.ratio', message: 'expected a value the catalog can store (JSON); this one is NaN, a number JSON has no form for', line: 6 },
+        { path: 'properties.loop', message: 'expected a value the catalog can store (JSON); this one is an alias inside its own anchor, a value that contains itself', line: 7 },
+        { path: 'properties.since', message: expect.stringMatching(/this one is a YAML 1\.1 Date/), line: 8 },
+      ],
+    });
+  });
 });
 
 describe('gitops changes of a push', () => {

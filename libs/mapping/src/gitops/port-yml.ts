@@ -45,6 +45,12 @@ export function parsePortYml(text: string): ParsedPortYml {
     if (team !== undefined && typeof team !== 'string' && !isStringList(team)) problem('team', 'expected a team name or a list of them');
     const properties = record['properties'] ?? {};
     if (!isObject(properties)) problem('properties', 'expected a mapping of property names to values');
+    else {
+      for (const [name, value] of Object.entries(properties)) {
+        const cause = notJson(value, []);
+        if (cause) problems.push({ path: `${pathOf('properties')}.${name}`, message: `expected a value the catalog can store (JSON); this one is ${cause}`, line: lineOf([...at('properties'), name]) });
+      }
+    }
     const relations = record['relations'] ?? {};
     if (!isObject(relations)) problem('relations', 'expected a mapping of relation names to an identifier or a list of them');
     else {
@@ -67,4 +73,23 @@ export function parsePortYml(text: string): ParsedPortYml {
     }
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, entities };
+}
+
+/**
+ * What keeps a YAML value from being JSON, or undefined: `.nan`/`.inf`, a value inside its own anchor (`&a` … `*a`),
+ * and the types of YAML 1.1 (`%YAML 1.1`: dates, `!!binary`, `!!set`, `!!omap`), which would reach the catalog as
+ * null, `{}` or not at all.
+ */
+function notJson(value: unknown, ancestors: readonly object[]): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${value}, a number JSON has no form for`;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (ancestors.includes(value)) return 'an alias inside its own anchor, a value that contains itself';
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) return `a YAML 1.1 ${value.constructor?.name ?? 'object'} (a date, !!binary, !!set or !!omap)`;
+  const children: unknown[] = Array.isArray(value) ? value : Object.values(value);
+  for (const child of children) {
+    const cause = notJson(child, [...ancestors, value]);
+    if (cause) return cause;
+  }
+  return undefined;
 }

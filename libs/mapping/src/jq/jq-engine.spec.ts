@@ -51,6 +51,13 @@ describe('JqEngine (jq 1.8.2 in worker threads)', () => {
     expect(await sut.check('.a | no_such_function')).toEqual({ ok: false, error: expect.stringMatching(/no_such_function\/0 is not defined/) });
   });
 
+  it('refuses a program that escapes the check and never finishes, rather than throwing', async () => {
+    const escaping = '1)) else (def f: f; f) end | if true then ((1';
+
+    expect(await sut.check(escaping)).toEqual({ ok: false, error: expect.stringMatching(/^the program runs when it should only compile .* did not finish within 1500 ms in: 1\)\) else/) });
+    expect(await sut.check('.a')).toEqual({ ok: true });
+  }, 15_000);
+
   it('sees an empty $ENV and env, and no other inputs of the batch', async () => {
     expect(await sut.first('[$ENV, env]', {})).toEqual([{}, {}]);
     const outcomes = await sut.evaluate('[inputs]', [{ a: 1 }, { a: 2 }]);

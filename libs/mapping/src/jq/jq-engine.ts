@@ -45,7 +45,14 @@ export class JqEngine {
 
   /** Compiles the program without running it: `ok`, or jq's compile error. */
   async check(program: string): Promise<JqCheck> {
-    const result = await this.pool.run({ input: null, program: `if false then (${PRELUDE}(${program})) else empty end`, flags: ['-n', '-c'] }, this.timeoutMs);
+    let result: JqRawResult;
+    try {
+      result = await this.pool.run({ input: null, program: `if false then (${PRELUDE}(${program})) else empty end`, flags: ['-n', '-c'] }, this.timeoutMs);
+    } catch (error) {
+      // Only a program that closes the parentheses around it gets to run here, and it may run forever.
+      if (!(error instanceof JqTimeoutError)) throw error;
+      return { ok: false, error: `the program runs when it should only compile (it closes more parentheses than it opens) and did not finish within ${this.timeoutMs} ms in: ${program}` };
+    }
     if (result.exitCode === 0) return { ok: true };
     return { ok: false, error: compileError(result, program) };
   }

@@ -28,7 +28,7 @@ export class JqTimeoutError extends Error {
 
 interface Task extends JqRun {
   timeoutMs: number;
-  /** `performance.now()` before which the task waits for company (see JqPoolOptions.gatherMs). */
+  /** The gather clock's time before which the task waits for company (see JqPoolOptions.gatherMs). */
   readyAt?: number;
   /** Ends the task's count as a waiter in the cohort, once it is sent. */
   release?: () => void;
@@ -53,12 +53,30 @@ export const MAX_MERGED_INPUTS = 100;
 /** Runs of fewer inputs than this are a live event's (a resync maps pages of up to 100): only they wait for company. */
 export const GATHERED_BELOW_INPUTS = 10;
 
+/** Tells when a gathering run's window is over. */
+export interface GatherClock {
+  /** Milliseconds on a clock that never goes back. */
+  now(): number;
+  /** Calls `wake` once `ms` have passed on this clock, without keeping the process alive for it. */
+  wakeAfter(ms: number, wake: () => void): void;
+}
+
+/** The machine's monotonic clock and timers. */
+export const MONOTONIC_GATHER_CLOCK: GatherClock = {
+  now: () => performance.now(),
+  wakeAfter: (ms, wake) => {
+    setTimeout(wake, ms).unref();
+  },
+};
+
 export interface JqPoolOptions {
   /**
    * How long a small mergeable run waits for other runs of the same program before it is sent, so that live events
    * arriving close together share one jq call (one compile) even while a thread is free. 0: sent at once.
    */
   gatherMs?: number;
+  /** The clock of the gather window; the machine's by default. */
+  gatherClock?: GatherClock;
 }
 
 /**
@@ -79,6 +97,7 @@ export class JqWorkerPool {
   private closed = false;
 
   private readonly gatherMs: number;
+  private readonly gatherClock: GatherClock;
   /** The cohorts of the runs seen so far, each with its unsubscribe. */
   private readonly cohorts = new Map<GatherCohort, () => void>();
 
@@ -88,6 +107,7 @@ export class JqWorkerPool {
   ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`a jq pool needs at least one worker, got ${size}`);
     this.gatherMs = options.gatherMs ?? 0;
+    this.gatherClock = options.gatherClock ?? MONOTONIC_GATHER_CLOCK;
     for (let index = 0; index < size; index += 1) this.slots.push({ worker: this.spawn() });
   }
 
@@ -99,9 +119,8 @@ export class JqWorkerPool {
         this.queue.push({ ...run, timeoutMs, resolve, reject });
       } else {
         if (run.cohort && !this.cohorts.has(run.cohort)) this.cohorts.set(run.cohort, run.cohort.onFull(() => this.stopGathering()));
-        this.queue.push({ ...run, timeoutMs, resolve, reject, readyAt: performance.now() + this.gatherMs, release: run.cohort?.join() });
-        // Only a wake-up: it must not keep a process alive that has nothing else to do.
-        setTimeout(() => this.dispatch(), this.gatherMs).unref();
+        this.queue.push({ ...run, timeoutMs, resolve, reject, readyAt: this.gatherClock.now() + this.gatherMs, release: run.cohort?.join() });
+        this.gatherClock.wakeAfter(this.gatherMs, () => this.dispatch());
       }
       this.dispatch();
     });
@@ -148,8 +167,8 @@ export class JqWorkerPool {
 
   /** The index of the first waiting task that is done gathering, or -1. */
   private nextReady(): number {
-    // A timer may fire a fraction of a millisecond before performance.now() says the time is up.
-    const now = performance.now() + 1;
+    // A timer may fire a fraction of a millisecond before the clock says the time is up.
+    const now = this.gatherClock.now() + 1;
     return this.queue.findIndex((task) => task.readyAt === undefined || task.readyAt <= now);
   }
 

@@ -1,3 +1,4 @@
+import { waitFor } from '../wait-for';
 import { GithubSimulator } from './index';
 import { appJwt, call, expectExampleShape, Item } from './test-helpers.spec-helper';
 import { WebhookReceiver } from './webhooks/receiver';
@@ -74,6 +75,41 @@ describe('GithubSimulator workflow dispatch and check runs', () => {
     const hooks = await receiver.waitFor(2);
     expect(hooks.map((hook) => `${hook.event}.${hook.action ?? ''}`)).toEqual(['workflow_run.requested', 'workflow_run.completed']);
     expect(hooks[1].payload).toMatchObject({ workflow_run: { id: run.id, conclusion: 'cancelled' } });
+  });
+
+  it('creates no run for a dispatch failed by a fault, and creates it when the fault comes after the effect', async () => {
+    const record = sim.state.repo('acme', repo);
+    if (!record) throw new Error('no repository');
+    const dispatches = new RegExp(`/repos/acme/${repo}/actions/workflows/ci\\.yml/dispatches`);
+
+    sim.injectFaults({ status: 502, count: 1, routePattern: dispatches });
+    expect((await dispatch('ci.yml', { ref: 'main', inputs: { attempt: 'before' } })).status).toBe(502);
+    sim.injectFaults({ status: 503, count: 1, routePattern: dispatches, afterEffect: true });
+    expect((await dispatch('ci.yml', { ref: 'main', inputs: { attempt: 'after' } })).status).toBe(503);
+
+    expect(sim.state.repoData(record).runs.filter((run) => run.event === 'workflow_dispatch').map((run) => run.inputs)).toEqual([{ attempt: 'after' }]);
+  });
+
+  it('leaves a request unanswered under a no-answer fault until the client gives up, having acted on it with afterEffect', async () => {
+    const record = sim.state.repo('acme', repo);
+    if (!record) throw new Error('no repository');
+    const dispatched = () => sim.state.repoData(record).runs.filter((run) => run.event === 'workflow_dispatch');
+    sim.injectFaults({ status: 'no-answer', count: 1, routePattern: /\/dispatches/, afterEffect: true });
+    const client = new AbortController();
+
+    const unanswered = fetch(`${sim.apiUrl}/repos/acme/${repo}/actions/workflows/ci.yml/dispatches`, {
+      method: 'POST',
+      headers: { authorization: token, 'content-type': 'application/json' },
+      body: JSON.stringify({ ref: 'main', inputs: { attempt: 'unanswered' } }),
+      signal: client.signal,
+    });
+    await waitFor('the dispatch to take effect', async () => (dispatched().length > 0 ? true : undefined));
+
+    // An answer would have settled the request by now (waitFor polls every 100 ms): aborting it fails it.
+    client.abort();
+    await expect(unanswered).rejects.toMatchObject({ name: 'AbortError' });
+    expect(dispatched().map((run) => run.inputs)).toEqual([{ attempt: 'unanswered' }]);
+    expect((await dispatch('ci.yml', { ref: 'main' })).status).toBe(204);
   });
 
   it('answers 204 for return_run_details once told to behave like an older server', async () => {

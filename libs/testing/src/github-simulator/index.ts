@@ -6,7 +6,7 @@ export type { DeliveryRecord, WebhookTarget } from './webhooks/deliverer';
 export type { PushResult } from './mutations';
 export { WebhookReceiver } from './webhooks/receiver';
 export type { ReceivedWebhook } from './webhooks/receiver';
-export type { FaultInjection, SimulatorInstallation, SimulatorStats } from './simulator';
+export type { FaultAnswer, FaultInjection, SimulatorInstallation, SimulatorStats } from './simulator';
 export type { SimulatorOptions } from './options';
 export { SimulatorState } from './state';
 export type * from './state';

@@ -35,11 +35,19 @@ export interface SimulatorStats {
 const emptyStats = (): SimulatorStats => ({ requests: 0, notModified: 0, byRoute: {}, refusedPrimary: 0, refusedSecondary: 0, points: 0 });
 
 export interface FaultInjection {
-  status?: 500 | 502 | 503;
+  /** The answer given instead (500 by default), or `'no-answer'`: the connection stays open until the client gives up. */
+  status?: FaultAnswer;
   count: number;
   /** Tested against the request path and query (`/api/v3/…?…`); every request when absent. */
   routePattern?: RegExp;
+  /**
+   * The request takes effect (a dispatch creates its run) and only its answer is replaced, as when a proxy in front of
+   * GitHub times out after GitHub acted. By default nothing happens on the simulator's side.
+   */
+  afterEffect?: boolean;
 }
+
+export type FaultAnswer = 500 | 502 | 503 | 'no-answer';
 
 export interface SimulatorInstallation {
   id: number;
@@ -87,7 +95,9 @@ export class GithubSimulator {
   private readonly concurrency: ConcurrencyLimit | undefined;
   private readonly pointsWindow: PointsWindow | undefined;
   private readonly delay: ResponseDelay;
-  private readonly faults: Array<{ status: 500 | 502 | 503; remaining: number; pattern?: RegExp }> = [];
+  private readonly faults: Array<{ status: FaultAnswer; remaining: number; pattern?: RegExp; afterEffect: boolean }> = [];
+  /** Requests handled under an `afterEffect` fault: the answer they get instead of their own. */
+  private readonly replacedAnswers = new WeakMap<ServerResponse, FaultAnswer>();
   private secondary = { remaining: 0, retryAfterSeconds: 0 };
   private counters: SimulatorStats = emptyStats();
   private requestSequence = 0;
@@ -394,9 +404,12 @@ export class GithubSimulator {
     return this.rateLimitScope({ kind: 'installation', installationId, orgLogin: installation.orgLogin }).limit;
   }
 
-  /** The next `count` matching requests fail with `status` (500 by default). */
+  /**
+   * The next `count` matching requests fail with `status` (500 by default) or get no answer; before anything happens,
+   * or with `afterEffect` after the request took effect.
+   */
   injectFaults(faults: FaultInjection): void {
-    this.faults.push({ status: faults.status ?? 500, remaining: faults.count, pattern: faults.routePattern });
+    this.faults.push({ status: faults.status ?? 500, remaining: faults.count, pattern: faults.routePattern, afterEffect: faults.afterEffect ?? false });
   }
 
   /** Empties the primary rate limit of a token (every caller when absent) until its window resets. */
@@ -487,8 +500,8 @@ export class GithubSimulator {
     const fault = this.faults.find((candidate) => candidate.remaining > 0 && (!candidate.pattern || candidate.pattern.test(target)));
     if (fault) {
       fault.remaining -= 1;
-      this.send(res, errorResult(fault.status, fault.status === 500 ? 'Server Error' : fault.status === 502 ? 'Bad Gateway' : 'Service Unavailable'), {});
-      return;
+      if (!fault.afterEffect) return this.sendFault(res, fault.status);
+      this.replacedAnswers.set(res, fault.status);
     }
 
     const credential = credentialOf(req.headers.authorization);
@@ -545,7 +558,7 @@ export class GithubSimulator {
     const body = result.body === undefined ? '' : JSON.stringify(result.body);
     if (method === 'GET' && result.status === 200) {
       const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
-      if (matchesEtag(req.headers['if-none-match'], etag)) {
+      if (matchesEtag(req.headers['if-none-match'], etag) && !this.replacedAnswers.has(res)) {
         // Conditional hits are free on GitHub: no rate-limit consumption.
         this.counters.notModified += 1;
         res.writeHead(304, { etag, ...rateLimitHeaders(before), 'x-github-request-id': this.requestId() });
@@ -598,6 +611,12 @@ export class GithubSimulator {
     }
   }
 
+  private sendFault(res: ServerResponse, answer: FaultAnswer): void {
+    // Left open: the client's timeout ends it, or close() does.
+    if (answer === 'no-answer') return;
+    this.send(res, errorResult(answer, answer === 500 ? 'Server Error' : answer === 502 ? 'Bad Gateway' : 'Service Unavailable'), {});
+  }
+
   private requestId(): string {
     this.requestSequence += 1;
     return `SIM:${this.requestSequence.toString(16).toUpperCase()}`;
@@ -608,6 +627,11 @@ export class GithubSimulator {
   }
 
   private sendBody(res: ServerResponse, result: RouteResult, body: string, headers: Record<string, string>): void {
+    const replaced = this.replacedAnswers.get(res);
+    if (replaced !== undefined) {
+      this.replacedAnswers.delete(res);
+      return this.sendFault(res, replaced);
+    }
     res.writeHead(result.status, { ...BASE_HEADERS, ...headers, ...result.headers, 'x-github-request-id': this.requestId(), 'content-length': Buffer.byteLength(body) });
     res.end(body);
   }
