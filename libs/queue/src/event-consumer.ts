@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { withLogContext } from '@glint/runtime';
+import { abortableSleep, withLogContext } from '@glint/runtime';
 import { errorText, keepText } from './dead-letter-text';
 import { DeadLetteredEvent, QueuedWebhookEvent, WebhookEvent } from './event-job';
 import { DEFAULT_QUEUE_PREFIX, eventKeys, EventQueueOptions } from './event-queue-options';
@@ -144,7 +144,7 @@ export class PartitionedEventConsumer {
           this.options.onOutcome?.(outcome, event, { attempts: attempt, durationMs: performance.now() - started, error: message });
         } else {
           this.options.onRetry?.(event, attempt, message);
-          await sleep(Math.min(backoff.initialMs * 2 ** (attempt - 1), backoff.maxMs), this.stopWaiting.signal);
+          await abortableSleep(Math.min(backoff.initialMs * 2 ** (attempt - 1), backoff.maxMs), this.stopWaiting.signal);
           if (this.closing) return this.handBack(job, token, `after ${attempt} failed attempt${attempt === 1 ? '' : 's'}`);
         }
       }
@@ -189,18 +189,4 @@ export function deadLetteredEvent(event: QueuedWebhookEvent, rawPayload: Buffer 
 
 function logFieldsOf(event: QueuedWebhookEvent) {
   return { deliveryId: event.deliveryId, groupKey: event.groupKey, event: event.action ? `${event.event}.${event.action}` : event.event, installationId: event.installationId };
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
 }

@@ -12,7 +12,7 @@ export { createJsonLogger, JsonLogger } from './logging/json-logger';
 export type { ServiceLoggerOptions } from './logging/json-logger';
 export { isSensitiveKey, REDACTED, Redactor } from './logging/redactor';
 export { secretValuesOf } from './logging/secret-values';
-export { mapWithConcurrency, settleWithin } from './concurrency';
+export { abortableSleep, mapWithConcurrency, settleWithin } from './concurrency';
 export { chunk, groupBy } from './collections';
 export { errorMessage } from './errors';
 export { GatherCohort } from './gather-cohort';

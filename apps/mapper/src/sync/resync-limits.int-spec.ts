@@ -7,32 +7,12 @@ import { MetricsRegistry } from '@glint/observability';
 import { CompleteSyncJob, createRedisConnection, PublishChangesJob, PublishJob, PublishProducer } from '@glint/queue';
 import { GithubSimulator, SimulatorOptions, testServices } from '@glint/testing';
 import { EntityMapping } from '../mapping/entity-mapping';
+import { REPOSITORIES_AND_PULLS_MAPPING } from './repositories-and-pulls-mapping.spec-helper';
 import { ResyncRunner } from './resync-runner';
 import { SyncMetrics } from './sync-metrics';
 import { SyncStatusStore } from './sync-status';
 
-const MAPPING = [
-  'resources:',
-  '  - kind: repository',
-  '    selector:',
-  "      query: 'true'",
-  '    port:',
-  '      entity:',
-  '        mappings:',
-  '          identifier: .name',
-  '          title: .name',
-  `          blueprint: '"githubRepository"'`,
-  '  - kind: pull-request',
-  '    selector:',
-  "      query: 'true'",
-  '    port:',
-  '      entity:',
-  '        mappings:',
-  "          identifier: '.__repository + \"-\" + (.number | tostring)'",
-  '          title: .title',
-  `          blueprint: '"githubPullRequest"'`,
-  '',
-].join('\n');
+const MAPPING = REPOSITORIES_AND_PULLS_MAPPING;
 
 const GITHUB_MAX_CONCURRENCY = 10;
 const MINUTE_MS = 60_000;

@@ -7,32 +7,12 @@ import { MetricsRegistry } from '@glint/observability';
 import { CompleteSyncJob, PublishChangesJob, PublishJob, PublishProducer } from '@glint/queue';
 import { GithubSimulator, testServices } from '@glint/testing';
 import { EntityMapping } from '../mapping/entity-mapping';
+import { REPOSITORIES_AND_PULLS_MAPPING } from './repositories-and-pulls-mapping.spec-helper';
 import { ResyncRunner } from './resync-runner';
 import { SyncMetrics } from './sync-metrics';
 import { SyncStatusStore } from './sync-status';
 
-const MAPPING = [
-  'resources:',
-  '  - kind: repository',
-  '    selector:',
-  "      query: 'true'",
-  '    port:',
-  '      entity:',
-  '        mappings:',
-  '          identifier: .name',
-  '          title: .name',
-  `          blueprint: '"githubRepository"'`,
-  '  - kind: pull-request',
-  '    selector:',
-  "      query: 'true'",
-  '    port:',
-  '      entity:',
-  '        mappings:',
-  "          identifier: '.__repository + \"-\" + (.number | tostring)'",
-  '          title: .title',
-  `          blueprint: '"githubPullRequest"'`,
-  '',
-].join('\n');
+const MAPPING = REPOSITORIES_AND_PULLS_MAPPING;
 
 /**
  * One installation's resync on the GitHub simulator, with the real Redis under the publish queue: what the runner hands

@@ -1,5 +1,6 @@
 import { isCatalogUnavailable } from '@glint/catalog-client';
 import { errorText } from '@glint/queue';
+import { abortableSleep } from '@glint/runtime';
 
 /** How a publish job waits for a catalog that is unavailable. Production uses the defaults; tests compress them. */
 export interface CatalogRetryPolicy {
@@ -86,17 +87,4 @@ export class CatalogRetry {
       stopListening?.();
     }
   }
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
 }

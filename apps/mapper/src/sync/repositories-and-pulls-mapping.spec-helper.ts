@@ -1,0 +1,23 @@
+/** A mapping of repositories and their pull requests, as the resync integration tests list them. */
+export const REPOSITORIES_AND_PULLS_MAPPING = [
+  'resources:',
+  '  - kind: repository',
+  '    selector:',
+  "      query: 'true'",
+  '    port:',
+  '      entity:',
+  '        mappings:',
+  '          identifier: .name',
+  '          title: .name',
+  `          blueprint: '"githubRepository"'`,
+  '  - kind: pull-request',
+  '    selector:',
+  "      query: 'true'",
+  '    port:',
+  '      entity:',
+  '        mappings:',
+  "          identifier: '.__repository + \"-\" + (.number | tostring)'",
+  '          title: .title',
+  `          blueprint: '"githubPullRequest"'`,
+  '',
+].join('\n');
