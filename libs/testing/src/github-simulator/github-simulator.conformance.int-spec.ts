@@ -1,7 +1,7 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
-import { GithubSimulator } from './index';
+import { GithubSimulator, linkExternalGroup } from './index';
 import { allRoutes } from './router';
 import { RepoData, RepoRecord } from './state';
 import { appJwt, call } from './test-helpers.spec-helper';
@@ -68,6 +68,7 @@ const CASES: Case[] = [
   { route: 'GET /orgs/{org}/repos', path: (f) => `/orgs/${f.org}/repos` },
   { route: 'GET /orgs/{org}/teams', path: (f) => `/orgs/${f.org}/teams` },
   { route: 'GET /orgs/{org}/teams/{slug}', path: (f) => `/orgs/${f.org}/teams/${f.teamSlug}`, spec: '/orgs/{org}/teams/{team_slug}' },
+  { route: 'GET /orgs/{org}/teams/{slug}/external-groups', path: (f) => `/orgs/${f.org}/teams/${f.teamSlug}/external-groups`, spec: '/orgs/{org}/teams/{team_slug}/external-groups' },
   { route: 'GET /orgs/{org}/teams/{slug}/members', path: (f) => `/orgs/${f.org}/teams/${f.teamSlug}/members`, spec: '/orgs/{org}/teams/{team_slug}/members' },
   { route: 'GET /orgs/{org}/members', path: (f) => `/orgs/${f.org}/members` },
   { route: 'GET /orgs/{org}/hooks', path: (f) => `/orgs/${f.org}/hooks` },
@@ -126,7 +127,28 @@ const CASES: Case[] = [
   { route: 'GET /repos/{owner}/{repo}/secret-scanning/alerts', path: (f) => `/repos/${full(f.repo((d) => d.secretScanningAlerts.length > 0))}/secret-scanning/alerts` },
   { route: 'GET /repos/{owner}/{repo}/dependabot/alerts/{number}', path: (f) => { const repo = f.repo((d) => d.dependabotAlerts.length > 0); return `/repos/${full(repo)}/dependabot/alerts/${f.data(repo).dependabotAlerts[0].number}`; }, spec: '/repos/{owner}/{repo}/dependabot/alerts/{alert_number}' },
   { route: 'GET /repos/{owner}/{repo}/code-scanning/alerts/{number}', path: (f) => { const repo = f.repo((d) => d.codeScanningAlerts.length > 0); return `/repos/${full(repo)}/code-scanning/alerts/${f.data(repo).codeScanningAlerts[0].number}`; }, spec: '/repos/{owner}/{repo}/code-scanning/alerts/{alert_number}' },
-  { route: 'GET /repos/{owner}/{repo}/secret-scanning/alerts/{number}', path: (f) => { const repo = f.repo((d) => d.secretScanningAlerts.length > 0); return `/repos/${full(repo)}/secret-scanning/alerts/${f.data(repo).secretScanningAlerts[0].number}?hide_secret=true`; }, spec: '/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}' },
+  { route: 'GET /repos/{owner}/{repo}/secret-scanning/alerts/{number}', path: (f) => { const repo = f.repo((d) => d.secretScanningAlerts.length > 0); return `/repos/${full(repo)}/secret-scanning/alerts/${f.data(repo).secretScanningAlerts[0].number}?hide_secret=true`; }, spec: '/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}' },  { route: 'GET /search/repositories', path: (f) => `/search/repositories?q=${encodeURIComponent(`org:${f.org} archived:false`)}&per_page=5` },
+  { route: 'GET /repos/{owner}/{repo}/commits/{ref}', path: (f) => `/repos/${full(f.repo())}/commits/${f.data(f.repo()).branches[0].sha}` },
+  { route: 'GET /repos/{owner}/{repo}/compare/{basehead}', path: (f) => { const sha = f.data(f.repo()).branches[0].sha; return `/repos/${full(f.repo())}/compare/${sha}...${sha}`; } },
+  { route: 'GET /repos/{owner}/{repo}/pulls/{number}/commits', path: (f) => `/repos/${full(f.repo())}/pulls/${f.data(f.repo()).pulls[0].number}/commits`, spec: '/repos/{owner}/{repo}/pulls/{pull_number}/commits' },
+  { route: 'GET /repos/{owner}/{repo}/dependency-graph/sbom', path: (f) => `/repos/${full(f.repo())}/dependency-graph/sbom` },
+  {
+    route: 'GET /repos/{owner}/{repo}/pages',
+    path: (f) => {
+      const repo = f.repo();
+      repo.pages = { cname: null, buildType: 'workflow', sourceBranch: repo.defaultBranch, sourcePath: '/' };
+      return `/repos/${full(repo)}/pages`;
+    },
+  },
+  {
+    route: 'GET /repos/{owner}/{repo}/environments/{name}/variables',
+    path: (f) => {
+      const repo = f.repo((d) => d.environments.length > 0);
+      f.data(repo).environments[0].variables = [{ name: 'REGION', value: 'eu-west-1', createdAt: '2026-01-02T03:04:05Z', updatedAt: '2026-01-02T03:04:05Z' }];
+      return `/repos/${full(repo)}/environments/${f.data(repo).environments[0].name}/variables`;
+    },
+    spec: '/repos/{owner}/{repo}/environments/{environment_name}/variables',
+  },
 ];
 
 /**
@@ -227,11 +249,13 @@ describe('GitHub simulator conformance with the GHES 3.19 OpenAPI description', 
     await call(sim, `/repos/${first.fullName}/actions/workflows/ci.yml/dispatches`, tokens.pat, { method: 'POST', body: { ref: first.defaultBranch } });
     const queuedRunId = sim.state.repoData(first).runs[0].id;
     const hook = await call(sim, `/orgs/${org}/hooks`, tokens.pat, { method: 'POST', body: { config: { url: receiver.url, content_type: 'json', secret: receiver.secret }, events: ['*'] } });
+    const teamSlug = sim.state.organization(org)?.teams[0]?.slug ?? '';
+    linkExternalGroup(sim.state, org, teamSlug, { group_id: 7, group_name: 'idp-platform', updated_at: '2026-01-01T00:00:00Z' });
     await sim.webhooksIdle();
     const log = sim.deliveries();
     fixtures = {
       org,
-      teamSlug: sim.state.organization(org)?.teams[0]?.slug ?? '',
+      teamSlug,
       repo,
       data: (record) => sim.state.repoData(record),
       installationId,

@@ -1,5 +1,6 @@
 import { SimulatedClock } from './clock';
 import { ADMIN_LOGIN, isoSeconds } from './generator';
+import { recordCommit } from './commits';
 import { branchFiles, ChangedFile, commitOnBranch, lineDiff, pullRequestFiles } from './repo-files';
 import { BranchRecord, IssueRecord, LabelRecord, PullRecord, ReleaseRecord, RepoData, RepoRecord, SimulatorState, TagRecord, WorkflowRecord } from './state';
 import { EventSender, newSha, PushCommit, ZERO_SHA } from './webhooks/payloads';
@@ -163,6 +164,7 @@ export class ContentMutations extends RepositoryMutations {
     const committed = base ? commitOnBranch(repo, data, base, sha, changes) : { added: [], modified: [], removed: [] };
     repo.pushedAt = now;
     const commit: PushCommit = { sha, message: `Merge pull request #${pull.number} from ${repo.ownerLogin}/${pull.headRef}\n\n${pull.title}`, timestamp: now, authorLogin: ADMIN_LOGIN, ...committed };
+    recordCommit(data, { sha, parents: [before, pull.headSha], message: commit.message, authorLogin: ADMIN_LOGIN, date: now });
     this.deps.events.push(repo, ADMIN_LOGIN, { ref: `refs/heads/${pull.baseRef}`, before, after: sha, commits: [commit] });
     return pull;
   }
@@ -195,6 +197,7 @@ export class ContentMutations extends RepositoryMutations {
     const now = this.now();
     repo.pushedAt = repo.updatedAt = now;
     const commit: PushCommit = { sha: result.after, message: options.message ?? `Update ${[...result.added, ...result.modified, ...result.removed].join(', ') || options.branch}`, timestamp: now, authorLogin: author, added: result.added, removed: result.removed, modified: result.modified };
+    recordCommit(data, { sha: after, parents: before === ZERO_SHA ? [branch.forkedFrom ?? before] : [before], message: commit.message, authorLogin: author, date: now });
     this.deps.events.push(repo, author, { ref: result.ref, before, after: result.after, commits: [commit] });
     for (const pull of data.pulls.filter((candidate) => candidate.state === 'open' && candidate.headRef === options.branch)) {
       const previous = pull.headSha;

@@ -8,7 +8,8 @@ export interface SimulatorOptions {
   /**
    * Which GitHub's limits apply. `'github.com'`: GitHub's primary limit per token (PAT and App JWT 5,000/h; an App
    * installation 5,000/h plus 50 per repository and per organization member above 20, at most 12,500/h) and its
-   * secondary limits (100 requests in flight per token, 900 points a minute: 1 per read, 5 per write). `'ghes'`:
+   * secondary limits (100 requests in flight per token, 900 points a minute: 1 per read, 5 per write), and GraphQL's
+   * own budget of the same sizes in points with 2,000 points a minute. `'ghes'`:
    * GitHub Enterprise Server's default, no rate limits and no `x-ratelimit-*` headers. Absent: a fixed primary
    * limit (`rateLimit`, 5,000/h by default) for every token and no secondary limits.
    */

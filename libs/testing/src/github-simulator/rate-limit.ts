@@ -2,7 +2,10 @@ import { SimulatedClock } from './clock';
 
 export const GITHUB_COM_WINDOW_SECONDS = 3600;
 
-/** GitHub.com's primary limits for REST, requests per hour (docs.github.com, "Rate limits for the REST API"). */
+/**
+ * GitHub.com's primary limits for REST, requests per hour (docs.github.com, "Rate limits for the REST API"). GraphQL
+ * has its own budget of the same sizes, in points ("Rate limits and query limits for the GraphQL API").
+ */
 export const GITHUB_COM_HOURLY_LIMITS = {
   personalAccessToken: 5_000,
   appJwt: 5_000,
@@ -64,8 +67,8 @@ export class RateLimiter {
     return { limit: bucket.limit, remaining: Math.max(0, bucket.limit - bucket.used), used: bucket.used, resetEpochSeconds: Math.ceil(bucket.resetAtMs / 1000) };
   }
 
-  consume(scope: RateLimitScope): RateLimitStatus {
-    this.bucket(scope).used += 1;
+  consume(scope: RateLimitScope, amount = 1): RateLimitStatus {
+    this.bucket(scope).used += amount;
     return this.status(scope);
   }
 
@@ -86,13 +89,14 @@ export class RateLimiter {
   }
 }
 
-export function rateLimitHeaders(status: RateLimitStatus | undefined): Record<string, string> {
+/** `resource`: `core` for REST, `graphql` for the GraphQL budget. */
+export function rateLimitHeaders(status: RateLimitStatus | undefined, resource: 'core' | 'graphql' = 'core'): Record<string, string> {
   if (!status) return {};
   return {
     'x-ratelimit-limit': String(status.limit),
     'x-ratelimit-remaining': String(status.remaining),
     'x-ratelimit-used': String(status.used),
     'x-ratelimit-reset': String(status.resetEpochSeconds),
-    'x-ratelimit-resource': 'core',
+    'x-ratelimit-resource': resource,
   };
 }

@@ -8,9 +8,13 @@ import { dispatchRoutes } from './routes/dispatch';
 import { hookRoutes } from './routes/hooks';
 import { deploymentRoutes } from './routes/deployments';
 import { orgRoutes } from './routes/orgs';
+import { teamIdentityRoutes } from './routes/team-identities';
 import { pullRoutes } from './routes/pulls';
 import { refRoutes } from './routes/refs';
 import { repoRoutes } from './routes/repos';
+import { commitRoutes } from './routes/commits';
+import { repoExtraRoutes } from './routes/repo-extras';
+import { searchRoutes } from './routes/search';
 
 interface CompiledRoute {
   definition: RouteDefinition;
@@ -98,5 +102,5 @@ function matchSegments(route: CompiledRoute, parts: string[]): Record<string, st
 }
 
 export function allRoutes(): RouteDefinition[] {
-  return [...appRoutes, ...deliveryRoutes, ...hookRoutes, ...orgRoutes, ...repoRoutes, ...pullRoutes, ...refRoutes, ...actionRoutes, ...dispatchRoutes, ...checkRunRoutes, ...deploymentRoutes, ...alertRoutes];
+  return [...appRoutes, ...deliveryRoutes, ...hookRoutes, ...orgRoutes, ...teamIdentityRoutes, ...repoRoutes, ...pullRoutes, ...refRoutes, ...actionRoutes, ...dispatchRoutes, ...checkRunRoutes, ...deploymentRoutes, ...alertRoutes, ...commitRoutes, ...repoExtraRoutes, ...searchRoutes];
 }

@@ -6,6 +6,10 @@ export const GITHUB_COM_SECONDARY_LIMITS = {
   pointsPerMinute: 900,
   readPoints: 1,
   writePoints: 5,
+  /** GraphQL's own points a minute: 1 per query without mutations, 5 with. */
+  graphqlPointsPerMinute: 2_000,
+  graphqlQueryPoints: 1,
+  graphqlMutationPoints: 5,
 } as const;
 
 export const SECONDARY_LIMIT_MESSAGE = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';

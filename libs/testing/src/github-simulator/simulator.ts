@@ -15,7 +15,9 @@ import { DeploymentMutations } from './deployment-mutations';
 import { ContentMutations } from './mutations';
 import { ensureUser, OrgMutations } from './org-mutations';
 import { PermissionLevel, RunConclusion, SimulatorState } from './state';
-import { CONCURRENCY_RETRY_AFTER_SECONDS, ConcurrencyLimit, pointsOf, PointsWindow, SECONDARY_LIMIT_MESSAGE } from './secondary-limits';
+import { CONCURRENCY_RETRY_AFTER_SECONDS, ConcurrencyLimit, GITHUB_COM_SECONDARY_LIMITS, pointsOf, PointsWindow, SECONDARY_LIMIT_MESSAGE } from './secondary-limits';
+import { GRAPHQL_PATHS, GraphqlEndpoint, RunnableQuery } from './graphql/endpoint';
+import { graphqlFaultAnswer, GraphqlFault } from './graphql/faults';
 import { DeliveryRecord, WebhookDeliverer, WebhookTarget } from './webhooks/deliverer';
 import { EventSender } from './webhooks/payloads';
 import { WorkflowRunner } from './workflow-runner';
@@ -28,18 +30,32 @@ export interface SimulatorStats {
   refusedPrimary: number;
   /** Requests answered 403 by a secondary limit: concurrency, points per minute, or `secondaryRateLimit()`. */
   refusedSecondary: number;
-  /** Rate-limit points the answered requests cost on GitHub.com: 1 per read that was not a 304, 5 per write. */
+  /** Rate-limit points the answered REST requests cost on GitHub.com: 1 per read that was not a 304, 5 per write. */
   points: number;
+  /** GraphQL queries run, the points of GraphQL's own budget they cost, and GraphQL queries refused by a limit. */
+  graphql: { queries: number; points: number; refused: number };
 }
 
-const emptyStats = (): SimulatorStats => ({ requests: 0, notModified: 0, byRoute: {}, refusedPrimary: 0, refusedSecondary: 0, points: 0 });
+const emptyStats = (): SimulatorStats => ({ requests: 0, notModified: 0, byRoute: {}, refusedPrimary: 0, refusedSecondary: 0, points: 0, graphql: { queries: 0, points: 0, refused: 0 } });
 
 export interface FaultInjection {
   /** The answer given instead (500 by default), or `'no-answer'`: the connection stays open until the client gives up. */
   status?: FaultAnswer;
   count: number;
-  /** Tested against the request path and query (`/api/v3/…?…`); every request when absent. */
+  /** Tested against the request path and query (`/api/v3/…?…`, `/graphql`); every request when absent. */
   routePattern?: RegExp;
+  /**
+   * GraphQL queries only (`POST /graphql`, `/api/graphql`): fail as GitHub fails a heavy query instead of with
+   * `status`. `'timeout'`: HTTP 502 with `{data: null, errors: [{message: 'Something went wrong while executing your
+   * query. This may be the result of a timeout…'}]}`; `'resource-limits'`: HTTP 200 with `{data: null, errors:
+   * [{type: 'RESOURCE_LIMITS_EXCEEDED', …}]}`. Invalid queries are answered as usual and do not use up `count`.
+   */
+  graphqlError?: GraphqlFault;
+  /**
+   * With `graphqlError`: only queries asking for a page (`first`/`last` of any connection) larger than this fail and
+   * use up `count`; smaller ones are answered, so a client that shrinks its pages gets through.
+   */
+  maxPageSize?: number;
   /**
    * The request takes effect (a dispatch creates its run) and only its answer is replaced, as when a proxy in front of
    * GitHub times out after GitHub acted. By default nothing happens on the simulator's side.
@@ -95,7 +111,11 @@ export class GithubSimulator {
   private readonly concurrency: ConcurrencyLimit | undefined;
   private readonly pointsWindow: PointsWindow | undefined;
   private readonly delay: ResponseDelay;
-  private readonly faults: Array<{ status: FaultAnswer; remaining: number; pattern?: RegExp; afterEffect: boolean }> = [];
+  private readonly faults: Array<{ status: FaultAnswer; remaining: number; pattern?: RegExp; afterEffect: boolean; graphqlError?: GraphqlFault; maxPageSize?: number }> = [];
+  /** GraphQL's own primary budget (points) and secondary points a minute, beside REST's. */
+  private readonly graphqlLimiter: RateLimiter | undefined;
+  private readonly graphqlPointsWindow: PointsWindow | undefined;
+  private readonly graphql: GraphqlEndpoint;
   /** Requests handled under an `afterEffect` fault: the answer they get instead of their own. */
   private readonly replacedAnswers = new WeakMap<ServerResponse, FaultAnswer>();
   private secondary = { remaining: 0, retryAfterSeconds: 0 };
@@ -126,6 +146,9 @@ export class GithubSimulator {
     this.limiter = primary.kind === 'none' ? undefined : new RateLimiter(clock, primary.kind === 'fixed' ? primary.windowSeconds : GITHUB_COM_WINDOW_SECONDS);
     this.concurrency = secondary ? new ConcurrencyLimit() : undefined;
     this.pointsWindow = secondary ? new PointsWindow(clock) : undefined;
+    this.graphqlLimiter = primary.kind === 'none' ? undefined : new RateLimiter(clock, primary.kind === 'fixed' ? primary.windowSeconds : GITHUB_COM_WINDOW_SECONDS);
+    this.graphqlPointsWindow = secondary ? new PointsWindow(clock, GITHUB_COM_SECONDARY_LIMITS.graphqlPointsPerMinute) : undefined;
+    this.graphql = new GraphqlEndpoint(state, this.url);
     this.delay = new ResponseDelay(options.latencyMs, options.latencyJitterMs, options.seed);
     this.webhooks = new WebhookDeliverer(state, clock, options.appId, options.webhookTimeoutMs, options.webhook, options.deliveryLogLimit, options.webhookConcurrency);
     this.events = new EventSender(state, this.webhooks, () => new Renderer(this.apiUrl, this.url, this.state));
@@ -389,7 +412,7 @@ export class GithubSimulator {
   }
 
   stats(): SimulatorStats {
-    return { ...this.counters, byRoute: { ...this.counters.byRoute } };
+    return { ...this.counters, byRoute: { ...this.counters.byRoute }, graphql: { ...this.counters.graphql } };
   }
 
   resetStats(): void {
@@ -409,19 +432,30 @@ export class GithubSimulator {
    * or with `afterEffect` after the request took effect.
    */
   injectFaults(faults: FaultInjection): void {
-    this.faults.push({ status: faults.status ?? 500, remaining: faults.count, pattern: faults.routePattern, afterEffect: faults.afterEffect ?? false });
+    if (faults.maxPageSize !== undefined && faults.graphqlError === undefined) throw new Error('injectFaults: maxPageSize applies to GraphQL faults only; give graphqlError too');
+    if (faults.maxPageSize !== undefined && !(Number.isInteger(faults.maxPageSize) && faults.maxPageSize >= 0)) throw new Error(`injectFaults: maxPageSize must be a whole number of at least 0, got ${faults.maxPageSize}`);
+    if (faults.graphqlError !== undefined && (faults.status !== undefined || faults.afterEffect)) throw new Error('injectFaults: graphqlError chooses the answer itself; leave out status and afterEffect');
+    this.faults.push({
+      status: faults.status ?? 500,
+      remaining: faults.count,
+      pattern: faults.routePattern,
+      afterEffect: faults.afterEffect ?? false,
+      graphqlError: faults.graphqlError,
+      maxPageSize: faults.maxPageSize,
+    });
   }
 
-  /** Empties the primary rate limit of a token (every caller when absent) until its window resets. */
-  exhaustRateLimit(token?: string): void {
-    if (!this.limiter) throw new Error("exhaustRateLimit: rate limits are off (limits: 'ghes'); give `rateLimit` to turn a primary limit on");
+  /** Empties the primary rate limit (REST's, or GraphQL's budget) of a token (every caller when absent) until its window resets. */
+  exhaustRateLimit(token?: string, resource: 'core' | 'graphql' = 'core'): void {
+    const limiter = resource === 'graphql' ? this.graphqlLimiter : this.limiter;
+    if (!limiter) throw new Error("exhaustRateLimit: rate limits are off (limits: 'ghes'); give `rateLimit` to turn a primary limit on");
     if (token === undefined) {
-      this.limiter.exhaust();
+      limiter.exhaust();
       return;
     }
     const principal = this.principalOf(token);
     if (!principal) throw new Error('exhaustRateLimit: unknown or expired token');
-    this.limiter.exhaust(this.rateLimitScope(principal));
+    limiter.exhaust(this.rateLimitScope(principal));
   }
 
   /** The next `count` authenticated requests answer 403 with `retry-after`. */
@@ -493,11 +527,12 @@ export class GithubSimulator {
     const method = req.method ?? 'GET';
     const target = req.url ?? '/';
     const path = requestUrl.pathname;
+    const isGraphql = method === 'POST' && (GRAPHQL_PATHS as readonly string[]).includes(path);
     const match = path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) ? this.router.match(method, path.slice(API_PREFIX.length)) : undefined;
-    const routeKey = match ? `${method} ${match.definition.pattern}` : `${method} (unmatched)`;
+    const routeKey = isGraphql ? `POST ${path}` : match ? `${method} ${match.definition.pattern}` : `${method} (unmatched)`;
     this.counters.byRoute[routeKey] = (this.counters.byRoute[routeKey] ?? 0) + 1;
 
-    const fault = this.faults.find((candidate) => candidate.remaining > 0 && (!candidate.pattern || candidate.pattern.test(target)));
+    const fault = this.faults.find((candidate) => candidate.remaining > 0 && candidate.graphqlError === undefined && (!candidate.pattern || candidate.pattern.test(target)));
     if (fault) {
       fault.remaining -= 1;
       if (!fault.afterEffect) return this.sendFault(res, fault.status);
@@ -507,7 +542,7 @@ export class GithubSimulator {
     const credential = credentialOf(req.headers.authorization);
     const routeAuth = match?.definition.auth ?? 'token';
     let principal: Principal | undefined;
-    if (routeAuth === 'jwt') {
+    if (routeAuth === 'jwt' && !isGraphql) {
       principal = credential && this.auth.verifyJwt(credential) ? { kind: 'app', appId: this.appId } : undefined;
       if (!principal) return this.send(res, errorResult(401, JWT_ERROR), {});
     } else {
@@ -516,16 +551,18 @@ export class GithubSimulator {
     }
 
     const scope = this.rateLimitScope(principal);
-    const before = this.limiter?.status(scope);
+    const before = isGraphql ? this.graphqlLimiter?.status(scope) : this.limiter?.status(scope);
     const refuseSecondary = (retryAfterSeconds: number): void => {
       this.counters.refusedSecondary += 1;
-      this.send(res, errorResult(403, SECONDARY_LIMIT_MESSAGE), { ...rateLimitHeaders(before), 'retry-after': String(retryAfterSeconds) });
+      if (isGraphql) this.counters.graphql.refused += 1;
+      this.send(res, errorResult(403, SECONDARY_LIMIT_MESSAGE), { ...rateLimitHeaders(before, isGraphql ? 'graphql' : 'core'), 'retry-after': String(retryAfterSeconds) });
     };
     if (this.secondary.remaining > 0) {
       this.secondary.remaining -= 1;
       return refuseSecondary(this.secondary.retryAfterSeconds);
     }
     if (!admitted) return refuseSecondary(CONCURRENCY_RETRY_AFTER_SECONDS);
+    if (isGraphql) return this.respondGraphql(res, rawBody, target, principal, scope, refuseSecondary);
     if (before && before.remaining <= 0) {
       this.counters.refusedPrimary += 1;
       return this.send(res, errorResult(403, `API rate limit exceeded for ${scope.label}. (But here's the good news: Authenticated requests get a higher rate limit.)`), rateLimitHeaders(before));
@@ -570,6 +607,43 @@ export class GithubSimulator {
     }
     const status = match.definition.free ? before : this.spend(scope, points);
     this.sendBody(res, result, body, rateLimitHeaders(status));
+  }
+
+  /**
+   * A GraphQL query after auth and the shared secondary checks: invalid queries are answered free; then an injected
+   * GraphQL fault, GraphQL's primary budget (the query's cost in points) and its points a minute; then it runs.
+   */
+  private respondGraphql(res: ServerResponse, rawBody: string, target: string, principal: Principal, scope: RateLimitScope & { label: string }, refuseSecondary: (retryAfterSeconds: number) => void): void {
+    const before = this.graphqlLimiter?.status(scope);
+    const plan = this.graphql.plan(rawBody);
+    if (plan.kind === 'rejected') return this.send(res, { status: plan.status, body: plan.body }, rateLimitHeaders(before, 'graphql'));
+    const { measure } = plan;
+    const fault = this.faults.find(
+      (candidate) => candidate.remaining > 0 && candidate.graphqlError !== undefined && (!candidate.pattern || candidate.pattern.test(target)) && (candidate.maxPageSize === undefined || measure.largestPage > candidate.maxPageSize),
+    );
+    if (fault?.graphqlError) {
+      fault.remaining -= 1;
+      return this.send(res, graphqlFaultAnswer(fault.graphqlError, this.requestId()), rateLimitHeaders(before, 'graphql'));
+    }
+    if (measure.dryRun) return this.sendGraphql(res, plan, principal, before, scope);
+    if (before && before.remaining < measure.cost) {
+      this.counters.refusedPrimary += 1;
+      this.counters.graphql.refused += 1;
+      return this.send(res, { status: 200, body: { errors: [{ type: 'RATE_LIMITED', message: `API rate limit exceeded for ${scope.label}.` }] } }, rateLimitHeaders(before, 'graphql'));
+    }
+    const points = plan.isMutation ? GITHUB_COM_SECONDARY_LIMITS.graphqlMutationPoints : GITHUB_COM_SECONDARY_LIMITS.graphqlQueryPoints;
+    const pointsWaitMs = this.graphqlPointsWindow?.waitFor(scope.key, points) ?? 0;
+    if (pointsWaitMs > 0) return refuseSecondary(Math.max(1, Math.ceil(pointsWaitMs / 1000)));
+    this.graphqlPointsWindow?.spend(scope.key, points);
+    this.counters.graphql.queries += 1;
+    this.counters.graphql.points += measure.cost;
+    this.sendGraphql(res, plan, principal, this.graphqlLimiter?.consume(scope, measure.cost), scope);
+  }
+
+  private sendGraphql(res: ServerResponse, plan: RunnableQuery, principal: Principal, status: RateLimitStatus | undefined, scope: RateLimitScope): void {
+    const rateLimit = status && { cost: plan.measure.cost, limit: status.limit, remaining: status.remaining, used: status.used, resetAt: new Date(status.resetEpochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'), nodeCount: plan.measure.nodeCount };
+    const body = plan.run(principal, rateLimit ?? null);
+    this.send(res, { status: 200, body }, rateLimitHeaders(status ?? this.graphqlLimiter?.status(scope), 'graphql'));
   }
 
   /** Charges an answered request: one request of the primary limit and its points of the secondary one. */

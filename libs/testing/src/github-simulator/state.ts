@@ -91,6 +91,15 @@ export interface RepoRecord {
   customProperties: Record<string, string>;
   teams: Array<{ slug: string; permission: RepoPermission }>;
   collaborators: CollaboratorRecord[];
+  /** Its GitHub Pages site (`GET …/pages`); absent: none (404). Set on the model: GitHub sends no webhook for it. */
+  pages?: PagesRecord;
+}
+
+export interface PagesRecord {
+  cname: string | null;
+  buildType: 'legacy' | 'workflow';
+  sourceBranch: string;
+  sourcePath: '/' | '/docs';
 }
 
 export interface LabelRecord {
@@ -211,6 +220,24 @@ export interface EnvironmentRecord {
   createdAt: string;
   updatedAt: string;
   waitTimer: number;
+  /** Its variables (`GET …/environments/{name}/variables`); absent: none. Set on the model: GitHub sends no webhook for them. */
+  variables?: VariableRecord[];
+}
+
+export interface VariableRecord {
+  name: string;
+  value: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A commit made at run time (a push, a merge), with its parent: what `compare` and a pull request's commits walk. */
+export interface CommitRecord {
+  sha: string;
+  parents: string[];
+  message: string;
+  authorLogin: string;
+  date: string;
 }
 
 export type DeploymentState = 'pending' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
@@ -344,6 +371,8 @@ export interface RepoData {
   files: Map<string, string>;
   /** Files at commits made at run time (and at the heads they replaced), by sha: other branches' contents, older versions. */
   commitFiles: Map<string, Map<string, string>>;
+  /** Commits made at run time, by sha; generated heads have none (their commit is rendered from the ref alone). */
+  commits?: Map<string, CommitRecord>;
 }
 
 /** The whole model; `repoData` generates a repository's contents when first asked. */
