@@ -2,3 +2,4 @@ export { FALLBACK_SCAN_FIELDS, FALLBACK_SCAN_SKIPS, groupKeyOf, scanForIdentity 
 export type { WebhookPayload } from './webhooks/group-key';
 export * from './client';
 export * from './fetchers';
+export * from './graphql';

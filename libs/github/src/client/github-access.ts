@@ -2,10 +2,12 @@ import type { GithubConfig } from '@glint/config';
 import { AppAuthenticator, type Authorizer, staticAuthorizer } from './app-auth';
 import { type Clock, realSleep, type Sleep, systemClock } from './clock';
 import { EtagCache, type EtagRedis } from './etag-cache';
-import { DEFAULT_RESERVATION_THRESHOLD_PERCENT, RateLimitBudget, type RateLimitListener } from './rate-limit-budget';
+import { DEFAULT_RESERVATION_THRESHOLD_PERCENT, RateLimitBudget, type RateLimitListener, type RateLimitState } from './rate-limit-budget';
 import { DEFAULT_RESYNC_CONCURRENCY, limitsPolicy, type LimitsListener, type RequestLimiter, SharedRequestLimiter, unlimitedRequests } from './request-limiter';
 import { emptyStats, type GithubAccessStats, type GithubRestClient, RestClient } from './rest-client';
+import { type RateLimitResource, type SharedBudget, SharedBudgetStore } from './shared-budget-store';
 import { type LimitsRedis, SharedLimitsStore } from './shared-limits-store';
+import { type GithubGraphqlClient, GraphqlClient } from '../graphql/graphql-client';
 
 export interface GithubInstallation {
   id: number;
@@ -26,8 +28,18 @@ export interface GithubAccess {
   clientFor(installationId: number): GithubRestClient;
   /** App mode only: authenticated with the App JWT, for `/app/...` routes. */
   appClient(): GithubRestClient;
+  /**
+   * GitHub's GraphQL API (`graphqlUrl`) as `clientFor(installationId)`'s scope: its credentials, shared limits and
+   * retries, with GraphQL's own hourly points. Absent on test doubles: listings then use REST.
+   */
+  graphqlFor?(installationId: number): GithubGraphqlClient;
   /** Counters since creation (requests, 304s served from the ETag cache, retries, waits). */
   stats(): GithubAccessStats;
+  /**
+   * The installation's primary rate limits by resource as GitHub last reported them to any pod (with the shared limits'
+   * Redis), or to this process; empty before any answer, and on a GHES without rate limits.
+   */
+  rateLimits?(installationId: number): Promise<Partial<Record<RateLimitResource, RateLimitState>>>;
 }
 
 export interface GithubAccessDependencies {
@@ -56,6 +68,8 @@ export interface GithubAccessDependencies {
   requestTimeoutMs?: number;
 }
 
+/** The scope of a GraphQL budget is its REST scope's with this suffix. */
+const GRAPHQL_SCOPE_SUFFIX = ':graphql';
 export const INSTALLATIONS_REFRESH_MS = 15 * 60 * 1_000;
 export const DEFAULT_LIMITS_KEY_PREFIX = 'glint:github:limits:';
 
@@ -84,6 +98,9 @@ class DefaultGithubAccess implements GithubAccess {
   private readonly counters = emptyStats();
   private readonly budgets = new Map<string, RateLimitBudget>();
   private readonly clients = new Map<string, RestClient>();
+  private readonly authorizers = new Map<string, Authorizer>();
+  private readonly limiters = new Map<string, RequestLimiter>();
+  private readonly graphqlClients = new Map<string, GraphqlClient>();
   private readonly appAuth: AppAuthenticator | undefined;
   private cachedInstallations: { at: number; value: GithubInstallation[] } | undefined;
   private loadingInstallations: Promise<GithubInstallation[]> | undefined;
@@ -137,8 +154,62 @@ class DefaultGithubAccess implements GithubAccess {
     return this.client('app', () => appAuth.appAuthorizer());
   }
 
+  graphqlFor(installationId: number): GithubGraphqlClient {
+    this.clientFor(installationId);
+    const scope = this.scopeOf(installationId);
+    let client = this.graphqlClients.get(scope);
+    if (!client) {
+      const authorizer = this.authorizers.get(scope);
+      if (!authorizer) throw new Error(`no credentials for ${scope}`);
+      client = new GraphqlClient({
+        graphqlUrl: this.config.graphqlUrl,
+        authorizer,
+        budget: this.budget(`${scope}:graphql`),
+        clock: this.clock,
+        sleep: this.sleep,
+        fetch: this.fetchImpl,
+        stats: this.counters,
+        requestTimeoutMs: this.dependencies.requestTimeoutMs,
+        limiter: this.limiter(scope),
+      });
+      this.graphqlClients.set(scope, client);
+    }
+    return client;
+  }
+
+  private scopeOf(installationId: number): string {
+    const kind = this.config.auth.kind;
+    return kind === 'app' ? `installation:${installationId}` : kind === 'token' ? 'pat' : 'anonymous';
+  }
+
   stats(): GithubAccessStats {
     return { ...this.counters };
+  }
+
+  async rateLimits(installationId: number): Promise<Partial<Record<RateLimitResource, RateLimitState>>> {
+    const scope = this.scopeOf(installationId);
+    const shared = this.sharedBudget(scope);
+    if (shared) {
+      try {
+        return await shared.readAll();
+      } catch {
+        // Redis away: this process's own figure.
+      }
+    }
+    const core = this.budgets.get(scope)?.snapshot();
+    const graphql = this.budgets.get(`${scope}${GRAPHQL_SCOPE_SUFFIX}`)?.snapshot();
+    return { ...(core ? { core } : {}), ...(graphql ? { graphql } : {}) };
+  }
+
+  /** A budget's share in Redis: a GraphQL budget (`<scope>:graphql`) is its scope's `graphql` resource. */
+  private sharedBudgetOf(budgetScope: string): SharedBudget | undefined {
+    const graphql = budgetScope.endsWith(GRAPHQL_SCOPE_SUFFIX);
+    return this.sharedBudget(graphql ? budgetScope.slice(0, -GRAPHQL_SCOPE_SUFFIX.length) : budgetScope)?.forResource(graphql ? 'graphql' : 'core');
+  }
+
+  private sharedBudget(scope: string): SharedBudgetStore | undefined {
+    const { limitsRedis, limitsKeyPrefix } = this.dependencies;
+    return limitsRedis ? new SharedBudgetStore(limitsRedis, scope, limitsKeyPrefix ?? DEFAULT_LIMITS_KEY_PREFIX) : undefined;
   }
 
   private async loadInstallations(): Promise<GithubInstallation[]> {
@@ -174,9 +245,11 @@ class DefaultGithubAccess implements GithubAccess {
   private client(scope: string, authorizer: () => Authorizer): RestClient {
     let client = this.clients.get(scope);
     if (!client) {
+      const shared = authorizer();
+      this.authorizers.set(scope, shared);
       client = new RestClient({
         apiUrl: this.config.apiUrl,
-        authorizer: authorizer(),
+        authorizer: shared,
         budget: this.budget(scope),
         etagCache: this.etagCache,
         clock: this.clock,
@@ -191,18 +264,24 @@ class DefaultGithubAccess implements GithubAccess {
     return client;
   }
 
+  /** One per scope: REST and GraphQL requests of a scope queue together for its secondary limits. */
   private limiter(scope: string): RequestLimiter {
     const { limitsRedis, limitsKeyPrefix, limitsLeaseTtlMs, onLimits } = this.dependencies;
     if (!limitsRedis) return unlimitedRequests;
-    const policy = limitsPolicy(this.config.maxConcurrency ?? DEFAULT_RESYNC_CONCURRENCY, limitsLeaseTtlMs);
-    const store = new SharedLimitsStore(limitsRedis, scope, policy, limitsKeyPrefix ?? DEFAULT_LIMITS_KEY_PREFIX);
-    return new SharedRequestLimiter({ store, scope, clock: this.clock, listener: onLimits });
+    let limiter = this.limiters.get(scope);
+    if (!limiter) {
+      const policy = limitsPolicy(this.config.maxConcurrency ?? DEFAULT_RESYNC_CONCURRENCY, limitsLeaseTtlMs);
+      const store = new SharedLimitsStore(limitsRedis, scope, policy, limitsKeyPrefix ?? DEFAULT_LIMITS_KEY_PREFIX);
+      limiter = new SharedRequestLimiter({ store, scope, clock: this.clock, listener: onLimits });
+      this.limiters.set(scope, limiter);
+    }
+    return limiter;
   }
 
   private budget(scope: string): RateLimitBudget {
     let budget = this.budgets.get(scope);
     if (!budget) {
-      budget = new RateLimitBudget(scope, this.clock, this.sleep, this.thresholdPercent, this.dependencies.onRateLimit);
+      budget = new RateLimitBudget(scope, this.clock, this.sleep, this.thresholdPercent, this.dependencies.onRateLimit, this.sharedBudgetOf(scope));
       this.budgets.set(scope, budget);
     }
     return budget;

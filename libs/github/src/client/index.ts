@@ -9,4 +9,6 @@ export { permissionFor } from './permissions';
 export type { PermissionHint } from './permissions';
 export { DEFAULT_RESERVATION_THRESHOLD_PERCENT } from './rate-limit-budget';
 export type { RateLimitListener, RateLimitState, RequestPurpose } from './rate-limit-budget';
-export type { GithubAccessStats, GithubRestClient, PaginateOptions, RequestOptions } from './rest-client';
+export type { GithubAccessStats, GithubRestClient, PaginateOptions, RequestMeter, RequestOptions } from './rest-client';
+export { SharedBudgetStore } from './shared-budget-store';
+export type { RateLimitResource, SharedBudget } from './shared-budget-store';

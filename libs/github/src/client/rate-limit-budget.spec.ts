@@ -1,5 +1,6 @@
 import { FakeTime } from './fake-github.spec-helper';
 import { RateLimitBudget, type RateLimitState } from './rate-limit-budget';
+import type { SharedBudget } from './shared-budget-store';
 
 const headers = (limit: number, remaining: number, reset: number) => new Headers({ 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(reset) });
 
@@ -59,5 +60,65 @@ describe('RateLimitBudget', () => {
     sut.refund();
 
     expect(sut.snapshot()?.remaining).toBe(50);
+  });
+
+  describe('shared with other pods', () => {
+    class MemoryShare implements SharedBudget {
+      state: RateLimitState | undefined;
+      reads = 0;
+      async publish(state: RateLimitState): Promise<void> {
+        this.state = { ...state };
+      }
+      async read(): Promise<RateLimitState | undefined> {
+        this.reads += 1;
+        return this.state && { ...this.state };
+      }
+    }
+
+    it("holds a resync back on the figure another pod saw, before this pod's first answer", async () => {
+      const share = new MemoryShare();
+      const resetAt = time.clock.now() + 600_000;
+      share.state = { limit: 100, remaining: 5, resetAt };
+      const waits: number[] = [];
+      const sut = new RateLimitBudget('installation:1', time.clock, async (ms) => {
+        waits.push(ms);
+        time.advance(ms);
+      }, 95, undefined, share);
+
+      await sut.acquire('resync');
+
+      expect(waits).toEqual([600_000 + 1_000]);
+    });
+
+    it('publishes what its answers say, and reads the shared figure at most once a second', async () => {
+      const share = new MemoryShare();
+      const sut = new RateLimitBudget('installation:1', time.clock, time.sleep, 95, undefined, share);
+      sut.observe(headers(5000, 4000, time.seconds(3_600_000)));
+      await Promise.resolve();
+      expect(share.state).toEqual({ limit: 5000, remaining: 4000, resetAt: time.seconds(3_600_000) * 1_000 });
+
+      await sut.acquire('live');
+      await sut.acquire('live');
+      time.advance(1_000);
+      await sut.acquire('live');
+
+      expect(share.reads).toBe(2);
+    });
+
+    it("takes another pod's lower remaining of the same window, never an older window's", async () => {
+      const share = new MemoryShare();
+      const sut = new RateLimitBudget('installation:1', time.clock, time.sleep, 95, undefined, share);
+      const resetAt = time.seconds(3_600_000) * 1_000;
+      sut.observe(headers(5000, 4000, resetAt / 1_000));
+      share.state = { limit: 5000, remaining: 100, resetAt };
+      time.advance(1_000);
+      await sut.acquire('live');
+      expect(sut.snapshot()?.remaining).toBe(99);
+
+      share.state = { limit: 5000, remaining: 3, resetAt: resetAt - 3_600_000 };
+      time.advance(1_000);
+      await sut.acquire('live');
+      expect(sut.snapshot()?.remaining).toBe(98);
+    });
   });
 });

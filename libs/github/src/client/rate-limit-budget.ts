@@ -1,4 +1,5 @@
 import type { Clock, Sleep } from './clock';
+import type { SharedBudget } from './shared-budget-store';
 
 export type RequestPurpose = 'resync' | 'live' | 'action';
 
@@ -15,6 +16,8 @@ export const DEFAULT_RESERVATION_THRESHOLD_PERCENT = 95;
 
 /** GitHub's reset header has one-second resolution; waking a little late avoids a wasted 403. */
 const RESET_MARGIN_MS = 1_000;
+/** How often a process takes the figure other pods shared; its own answers keep it current in between. */
+export const SHARED_BUDGET_REFRESH_MS = 1_000;
 
 interface HeaderSource {
   get(name: string): string | null;
@@ -28,13 +31,16 @@ interface HeaderSource {
  */
 export class RateLimitBudget {
   private state: RateLimitState | undefined;
+  private sharedReadAt = Number.NEGATIVE_INFINITY;
 
+  /** `shared`: the installation's figure as every pod saw it (Redis); without it the budget is this process's own. */
   constructor(
     readonly scope: string,
     private readonly clock: Clock,
     private readonly sleep: Sleep,
     private readonly thresholdPercent: number,
     private readonly listener?: RateLimitListener,
+    private readonly shared?: SharedBudget,
   ) {}
 
   snapshot(): RateLimitState | undefined {
@@ -45,6 +51,7 @@ export class RateLimitBudget {
   async acquire(purpose: RequestPurpose): Promise<number> {
     let waited = 0;
     for (;;) {
+      await this.takeShared();
       const now = this.clock.now();
       const state = this.state;
       if (!state) return waited;
@@ -70,6 +77,8 @@ export class RateLimitBudget {
   }
 
   observe(headers: HeaderSource): void {
+    // The search API's own limit (30 a minute) says nothing of the REST budget this one tracks.
+    if (!countsAgainstCore(headers)) return;
     const limit = Number(headers.get('x-ratelimit-limit'));
     const remaining = Number(headers.get('x-ratelimit-remaining'));
     const reset = Number(headers.get('x-ratelimit-reset'));
@@ -81,6 +90,7 @@ export class RateLimitBudget {
       this.state = { limit, remaining, resetAt };
     }
     this.notify();
+    this.share();
   }
 
   /** A primary rate-limit answer: nothing left until `resetAt` (milliseconds since the epoch). */
@@ -88,6 +98,30 @@ export class RateLimitBudget {
     const knownLimit = limit ?? this.state?.limit ?? 1;
     this.state = { limit: knownLimit, remaining: 0, resetAt: Math.max(resetAt, this.clock.now()) };
     this.notify();
+    this.share();
+  }
+
+  /** What other pods saw, at most every `SHARED_BUDGET_REFRESH_MS`: a lower remaining, or a later window. */
+  private async takeShared(): Promise<void> {
+    const now = this.clock.now();
+    if (!this.shared || now - this.sharedReadAt < SHARED_BUDGET_REFRESH_MS) return;
+    this.sharedReadAt = now;
+    let seen: RateLimitState | undefined;
+    try {
+      seen = await this.shared.read();
+    } catch {
+      // Redis away: this process's own figure still holds resyncs back.
+      return;
+    }
+    const current = this.state;
+    if (!seen || seen.resetAt <= this.clock.now()) return;
+    if (!current || !Number.isFinite(current.resetAt) || seen.resetAt > current.resetAt || (seen.resetAt === current.resetAt && seen.remaining < current.remaining)) {
+      this.state = { ...seen };
+    }
+  }
+
+  private share(): void {
+    if (this.shared && this.state) void this.shared.publish({ ...this.state }).catch(() => undefined);
   }
 
   private usedPercent(state: RateLimitState): number {
@@ -97,4 +131,10 @@ export class RateLimitBudget {
   private notify(): void {
     if (this.state && this.listener) this.listener(this.scope, { ...this.state });
   }
+}
+
+/** Whether an answer's `x-ratelimit-*` headers are the REST (`core`) limit's: absent `x-ratelimit-resource` means they are. */
+export function countsAgainstCore(headers: HeaderSource): boolean {
+  const resource = headers.get('x-ratelimit-resource');
+  return resource === null || resource === '' || resource === 'core';
 }

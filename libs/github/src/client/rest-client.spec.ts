@@ -330,6 +330,29 @@ describe('GitHub REST client (token mode)', () => {
     expect([...redis.entries.values()][0].ttl).toBe(7 * 24 * 3600);
   });
 
+  it('reports to a metered client one unit for each answer but a 304 or a rate-limit refusal, and the time its requests waited', async () => {
+    let secondaryLimits = 1;
+    github.on('GET', '/orgs/acme', (request): FakeResponse => {
+      if (request.headers['if-none-match'] === '"org"') return { status: 304, headers: { etag: '"org"', ...rateLimitHeaders(5000, 4990, time.seconds(3_600_000)) } };
+      if (secondaryLimits > 0 && (secondaryLimits -= 1) === 0) return { status: 403, headers: { 'retry-after': '2' }, body: { message: 'You have exceeded a secondary rate limit' } };
+      return { body: { login: 'acme' }, headers: { etag: '"org"', ...rateLimitHeaders(5000, 4990, time.seconds(3_600_000)) } };
+    });
+    github.on('GET', '/repos/acme/gone', () => ({ status: 404, body: { message: 'Not Found' } }));
+    const sut = access({ redis: new MemoryRedis() }).clientFor(1);
+    const charged: string[] = [];
+    const waits: number[] = [];
+    const metered = sut.metered?.({ charged: (resource, units) => charged.push(`${resource} ${units}`), waited: (ms) => waits.push(ms) });
+
+    await metered?.request('GET /orgs/{org}', { org: 'acme' });
+    await metered?.request('GET /orgs/{org}', { org: 'acme' });
+    await expect(metered?.request('GET /repos/acme/gone')).rejects.toBeInstanceOf(GithubPermissionError);
+    await sut.request('GET /orgs/{org}', { org: 'acme' });
+
+    // The first request once answered, and the 404: not its refusal, the 304, nor the unmetered client's answer.
+    expect(charged).toEqual(['core 1', 'core 1']);
+    expect(waits).toEqual([2_000]);
+  });
+
   it('neither reads nor fills the ETag cache for a request marked cached: false', async () => {
     github.on('GET', '/app/hook/deliveries', () => ({ body: [{ id: 1 }], headers: { etag: '"deliveries"', ...rateLimitHeaders(5000, 4990, time.seconds(3_600_000)) } }));
     const redis = new MemoryRedis();

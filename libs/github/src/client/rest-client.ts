@@ -4,7 +4,7 @@ import type { Clock, Sleep } from './clock';
 import { GithubApiError, GithubAuthenticationError, GithubPermissionError, GithubRateLimitError } from './errors';
 import type { EtagCache } from './etag-cache';
 import { permissionFor, permissionMessage } from './permissions';
-import type { RateLimitBudget, RequestPurpose } from './rate-limit-budget';
+import { countsAgainstCore, type RateLimitBudget, type RequestPurpose } from './rate-limit-budget';
 import { type RequestLimiter, type RequestOutcome, unlimitedRequests } from './request-limiter';
 
 export interface RequestOptions {
@@ -33,6 +33,19 @@ export interface GithubRestClient {
   request<T>(route: string, params?: Record<string, unknown>, options?: RequestOptions): Promise<T>;
   /** Pages of items, following Link rel="next"; never the whole list in memory. */
   paginate<T>(route: string, params?: Record<string, unknown>, options?: PaginateOptions): AsyncIterable<T[]>;
+  /**
+   * The same client (same budget, limits, cache and token) whose requests are also reported to `meter`: how a resync
+   * attributes the rate-limit units and waits of its requests to the kind being listed. Absent on test doubles.
+   */
+  metered?(meter: RequestMeter): GithubRestClient;
+}
+
+/** Where a metered client reports what its requests cost. */
+export interface RequestMeter {
+  /** An answer that counted against the primary rate limit: REST, every answer but a 304 (1 unit each). */
+  charged(resource: 'core' | 'graphql', units: number): void;
+  /** Milliseconds a request waited for a rate limit, the resync reservation or the limits shared by pods. */
+  waited(ms: number): void;
 }
 
 /** Counters shared by every client of one `GithubAccess`. */
@@ -46,10 +59,14 @@ export interface GithubAccessStats {
   rateLimitWaits: number;
   /** Pages fetched again at half their size after a 5xx. */
   pageShrinks: number;
+  /** GraphQL queries sent (each also counted in no REST figure above but the retries and waits). */
+  graphqlQueries: number;
+  /** GraphQL points spent, as the queries' `rateLimit { cost }` reported (1 when a query did not ask). */
+  graphqlPoints: number;
 }
 
 export function emptyStats(): GithubAccessStats {
-  return { requests: 0, notModified: 0, serverRetries: 0, rateLimitWaits: 0, pageShrinks: 0 };
+  return { requests: 0, notModified: 0, serverRetries: 0, rateLimitWaits: 0, pageShrinks: 0, graphqlQueries: 0, graphqlPoints: 0 };
 }
 
 export interface RestClientDependencies {
@@ -66,6 +83,7 @@ export interface RestClientDependencies {
   limiter?: RequestLimiter;
   /** How long one request may go unanswered before it counts as a network error (60 s). */
   requestTimeoutMs?: number;
+  meter?: RequestMeter;
 }
 
 export const MAX_SERVER_ATTEMPTS = 5;
@@ -113,6 +131,14 @@ export class RestClient implements GithubRestClient {
     this.onGithubCom = new URL(deps.apiUrl).hostname === 'api.github.com';
   }
 
+  metered(meter: RequestMeter): GithubRestClient {
+    const outer = this.deps.meter;
+    const both: RequestMeter = outer
+      ? { charged: (resource, units) => (outer.charged(resource, units), meter.charged(resource, units)), waited: (ms) => (outer.waited(ms), meter.waited(ms)) }
+      : meter;
+    return new RestClient({ ...this.deps, meter: both });
+  }
+
   async request<T>(route: string, params: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
     const answer = await this.send(this.prepare(route, params), options.purpose ?? 'live', {
       maxServerAttempts: options.retryServerErrors === false ? 1 : MAX_SERVER_ATTEMPTS,
@@ -152,10 +178,17 @@ export class RestClient implements GithubRestClient {
     let refreshed = false;
     for (;;) {
       const routeName = this.routeName(prepared.method, url);
-      if ((await deps.budget.acquire(purpose)) > 0) deps.stats.rateLimitWaits += 1;
+      const budgetWaitMs = await deps.budget.acquire(purpose);
+      if (budgetWaitMs > 0) {
+        deps.stats.rateLimitWaits += 1;
+        deps.meter?.waited(budgetWaitMs);
+      }
       const cached = etagCache ? await etagCache.get(deps.budget.scope, url) : undefined;
       const permit = await this.limiter.acquire(purpose, prepared.method, this.pointsApply());
-      if (permit.waitedMs > 0) deps.stats.rateLimitWaits += 1;
+      if (permit.waitedMs > 0) {
+        deps.stats.rateLimitWaits += 1;
+        deps.meter?.waited(permit.waitedMs);
+      }
 
       let response: Response;
       let authorization: string | undefined;
@@ -191,6 +224,7 @@ export class RestClient implements GithubRestClient {
       }
 
       if (status >= 200 && status < 300) {
+        deps.meter?.charged('core', 1);
         const body = await readBody(response);
         const etag = response.headers.get('etag');
         const link = response.headers.get('link');
@@ -226,10 +260,13 @@ export class RestClient implements GithubRestClient {
           // A secondary limit holds every request of the scope back, in every pod; a primary one is the budget's.
           if (response.headers.get('x-ratelimit-remaining') !== '0') await this.limiter.slowDown(rateLimitWait);
           await deps.sleep(rateLimitWait);
+          deps.meter?.waited(rateLimitWait);
         }
         continue;
       }
 
+      // Refusals for a rate limit and refused credentials aside, an answer counts against the limit.
+      deps.meter?.charged('core', 1);
       if (RETRYABLE_STATUSES.has(status)) {
         serverAttempts += 1;
         if (serverAttempts >= maxServerAttempts) {
@@ -271,6 +308,8 @@ export class RestClient implements GithubRestClient {
     if (headers.get('x-ratelimit-remaining') === '0') {
       const reset = Number(headers.get('x-ratelimit-reset'));
       const limit = Number(headers.get('x-ratelimit-limit'));
+      // Another resource's limit spent (search: 30 a minute): this request waits for its reset, the REST budget goes on.
+      if (!countsAgainstCore(headers)) return Number.isFinite(reset) && reset > 0 ? Math.max(1, reset * 1_000 - now) : SECONDARY_LIMIT_FALLBACK_MS;
       this.deps.budget.exhaust(Number.isFinite(reset) && reset > 0 ? reset * 1_000 : now + SECONDARY_LIMIT_FALLBACK_MS, limit > 0 ? limit : undefined);
       return 0;
     }

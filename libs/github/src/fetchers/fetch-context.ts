@@ -1,4 +1,5 @@
 import { GithubAuthenticationError, GithubRateLimitError, type GithubRestClient } from '../client';
+import type { GithubGraphqlClient } from '../graphql/graphql-client';
 import type { PageRequestTimes } from './concurrent-pages';
 import type { Repository } from './repositories';
 
@@ -12,6 +13,11 @@ export interface FetchContext {
    */
   repositories?: readonly Repository[];
   /**
+   * Repositories this listing leaves out (every kind that lists repositories honours it): a resync maps a repository
+   * with a mapping of its own apart from the organization's.
+   */
+  skipsRepository?: (repository: Repository) => boolean;
+  /**
    * How many repositories a listing reads at once (a resync: GITHUB_MAX_CONCURRENCY; the client's shared limits keep
    * the installation within GitHub's). Absent: one after another, and 10 at once for repository enrichment.
    */
@@ -21,8 +27,17 @@ export interface FetchContext {
    * the others. Absent: the listing fails. Refused credentials and exhausted rate-limit waits always end the listing.
    */
   onRepositoryError?: (repository: Repository, error: unknown) => void;
+  /**
+   * The listing leaves out objects GitHub would not hand over (a `repoSearch` matching more than GitHub's search
+   * returns): told why, once per listing. The objects listed are still handed out. Absent: nothing is told.
+   */
+  onIncomplete?: (reason: string) => void;
   /** When the pages handed out were asked for: a concurrent listing reads ahead of its consumer. */
   pageTimes?: PageRequestTimes;
+  /** The same scope's GraphQL API; absent: every listing goes through REST. */
+  graphql?: GithubGraphqlClient;
+  /** Where a listing says why it chose its API or changed course (a fallback, a smaller page). */
+  log?: (message: string) => void;
 }
 
 /** A fetcher streams a kind page by page: a whole organization is never held in memory. */

@@ -1,5 +1,8 @@
 import { GithubPermissionError } from '../client';
 import type { FetchContext, GithubObject } from './fetch-context';
+import { RESYNC } from './fetch-context';
+import { Deployment, withFirstCommits } from './first-commits';
+import type { Repository } from './repositories';
 import { acrossRepositories, Enriched, RepositoryScope, repositoryPages } from './repository-scoped';
 
 type EnrichedPages = AsyncIterable<Array<Enriched<GithubObject>>>;
@@ -38,22 +41,59 @@ export const fetchTags = (context: FetchContext, selector: RepositoryScope = {})
 export interface BranchSelector extends RepositoryScope {
   /** Adds `__protection_rules` (null for an unprotected branch). */
   protectionRules?: boolean;
+  /** The default branch only, read in detail; overrides `branchNames`. */
   defaultBranchOnly?: boolean;
+  /** Each branch read in detail (`GET …/branches/{branch}`: the whole head commit, `_links`, `protection`). */
+  detailed?: boolean;
+  /** These branches only, each read in detail; a name the repository does not have is left out. */
+  branchNames?: readonly string[];
 }
+
+/** Branches read in detail at once per repository, as the peer. */
+const BRANCH_READS_AT_ONCE = 10;
 
 export const fetchBranches = (context: FetchContext, selector: BranchSelector = {}): EnrichedPages =>
   acrossRepositories(context, selector, async function* (repository) {
-    for await (const page of repositoryPages<GithubObject & { name: string }>(context, repository, 'GET /branches')) {
-      const branches = selector.defaultBranchOnly ? page.filter((branch) => branch.name === repository.default_branch) : page;
-      const enriched: GithubObject[] = [];
-      for (const branch of branches) {
-        const item: GithubObject = { ...branch, __is_default_branch: branch.name === repository.default_branch, __repository_object: repository };
-        if (selector.protectionRules) item['__protection_rules'] = await protectionOf(context, repository.owner.login, repository.name, branch.name);
-        enriched.push(item);
-      }
-      yield enriched;
+    const named = selector.defaultBranchOnly ? [repository.default_branch] : (selector.branchNames ?? []).filter((name) => name !== '');
+    const listing = named.length > 0 ? [named.map((name) => ({ name }))] : repositoryPages<GithubObject & { name: string }>(context, repository, 'GET /branches');
+    const detailed = named.length > 0 || selector.detailed === true;
+    for await (const page of listing) {
+      const branches = await inBatches(page, BRANCH_READS_AT_ONCE, (branch) => branchObject(context, repository, branch, detailed, selector.protectionRules === true));
+      yield branches.filter((branch): branch is GithubObject => branch !== null);
     }
   });
+
+/** A listed branch as the selector asks for it; null when a named branch does not exist. */
+export async function branchObject(
+  context: FetchContext,
+  repository: Repository,
+  listed: GithubObject & { name: string },
+  detailed: boolean,
+  protectionRules: boolean,
+): Promise<GithubObject | null> {
+  const target = { owner: repository.owner.login, repo: repository.name, branch: listed.name };
+  const branch = detailed ? await readOrNull(context, 'GET /repos/{owner}/{repo}/branches/{branch}', target) : listed;
+  if (!branch) return null;
+  const item: GithubObject = { ...branch, __is_default_branch: listed.name === repository.default_branch, __repository_object: repository };
+  if (protectionRules) item['__protection_rules'] = await protectionOf(context, repository.owner.login, repository.name, listed.name);
+  return item;
+}
+
+/** `work` for every item, `width` at once, results in the items' order. */
+export async function inBatches<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += width) results.push(...(await Promise.all(items.slice(start, start + width).map(work))));
+  return results;
+}
+
+async function readOrNull(context: FetchContext, route: string, params: Record<string, unknown>): Promise<GithubObject | null> {
+  try {
+    return await context.client.request<GithubObject>(route, params, RESYNC);
+  } catch (error) {
+    if (error instanceof GithubPermissionError && error.status === 404) return null;
+    throw error;
+  }
+}
 
 async function protectionOf(context: FetchContext, owner: string, repo: string, branch: string): Promise<GithubObject | null> {
   try {
@@ -71,8 +111,10 @@ export const fetchWorkflows = (context: FetchContext, selector: RepositoryScope 
 export interface WorkflowRunSelector extends RepositoryScope {
   /** Statuses or conclusions (`completed`, `in_progress`, `success`, `failure`, …); one listing each. */
   statuses?: readonly string[];
-  /** Runs created in the last `since` days. */
+  /** Runs created in the last `since` days; wins over `since_date`. */
   since?: number;
+  /** Runs created on or after this ISO date (the peer's key, snake case). */
+  since_date?: string;
   /** Cap per workflow and status (default 100). */
   maxRunsPerWorkflow?: number;
 }
@@ -80,7 +122,7 @@ export interface WorkflowRunSelector extends RepositoryScope {
 export const fetchWorkflowRuns = (context: FetchContext, selector: WorkflowRunSelector = {}, now = Date.now()): EnrichedPages =>
   acrossRepositories(context, selector, async function* (repository) {
     const cap = selector.maxRunsPerWorkflow ?? 100;
-    const created = selector.since !== undefined ? `>=${new Date(now - selector.since * 86_400_000).toISOString().slice(0, 10)}` : undefined;
+    const created = createdFilter(selector, now);
     for await (const workflows of repositoryPages<{ id: number }>(context, repository, 'GET /actions/workflows', {}, 'workflows')) {
       for (const workflow of workflows) {
         for (const status of selector.statuses?.length ? selector.statuses : [undefined]) {
@@ -99,6 +141,12 @@ export const fetchWorkflowRuns = (context: FetchContext, selector: WorkflowRunSe
     }
   });
 
+/** GitHub's `created` filter for `since` (days) or `since_date`; undefined when neither is set. */
+export function createdFilter(selector: Pick<WorkflowRunSelector, 'since' | 'since_date'>, now: number): string | undefined {
+  if (selector.since !== undefined) return `>=${new Date(now - selector.since * 86_400_000).toISOString().slice(0, 10)}`;
+  return selector.since_date ? `>=${selector.since_date}` : undefined;
+}
+
 export interface CollaboratorSelector extends RepositoryScope {
   affiliation?: 'all' | 'direct' | 'outside';
 }
@@ -108,12 +156,38 @@ export const fetchCollaborators = (context: FetchContext, selector: Collaborator
     repositoryPages<GithubObject>(context, repository, 'GET /collaborators', { affiliation: selector.affiliation ?? 'all' }),
   );
 
-export const fetchEnvironments = (context: FetchContext, selector: RepositoryScope = {}): EnrichedPages =>
-  acrossRepositories(context, selector, (repository) => repositoryPages<GithubObject>(context, repository, 'GET /environments', {}, 'environments'));
+export interface EnvironmentSelector extends RepositoryScope {
+  /** Adds the environment's variables (`GET …/environments/{name}/variables`) as `__variables`. */
+  includeVariables?: boolean;
+}
+
+/** Environments whose variables are read at once, as the peer. */
+const VARIABLE_READS_AT_ONCE = 10;
+
+export const fetchEnvironments = (context: FetchContext, selector: EnvironmentSelector = {}): EnrichedPages =>
+  acrossRepositories(context, selector, async function* (repository) {
+    for await (const page of repositoryPages<GithubObject & { name: string }>(context, repository, 'GET /environments', {}, 'environments')) {
+      yield selector.includeVariables ? await inBatches(page, VARIABLE_READS_AT_ONCE, (environment) => withVariables(context, repository, environment)) : page;
+    }
+  });
+
+/** The environment with `__variables`: every variable (`name`, `value`, `created_at`, `updated_at`). */
+export async function withVariables(context: FetchContext, repository: Repository, environment: GithubObject & { name: string }): Promise<GithubObject> {
+  const variables: GithubObject[] = [];
+  for await (const page of repositoryPages<GithubObject>(context, repository, 'GET /environments/{environment_name}/variables', { environment_name: environment.name }, 'variables')) {
+    variables.push(...page);
+  }
+  return { ...environment, __variables: variables };
+}
 
 export interface DeploymentSelector extends RepositoryScope {
   task?: string;
   environment?: string;
+  /**
+   * Adds `__firstCommit` (the earliest commit since the previous deployment to the same environment, with `__sha` and
+   * `__timestamp`) and `__commitCount`.
+   */
+  enrichWithFirstCommit?: boolean;
 }
 
 function deploymentFilters(selector: DeploymentSelector): Record<string, unknown> {
@@ -124,7 +198,10 @@ function deploymentFilters(selector: DeploymentSelector): Record<string, unknown
 }
 
 export const fetchDeployments = (context: FetchContext, selector: DeploymentSelector = {}): EnrichedPages =>
-  acrossRepositories(context, selector, (repository) => repositoryPages<GithubObject>(context, repository, 'GET /deployments', deploymentFilters(selector)));
+  acrossRepositories(context, selector, (repository) => {
+    const pages = repositoryPages<Deployment>(context, repository, 'GET /deployments', deploymentFilters(selector));
+    return selector.enrichWithFirstCommit ? withFirstCommits(context, repository, pages) : pages;
+  });
 
 /** The statuses of every deployment the selector's `task`/`environment` keep, each with `__deployment_id`. */
 export const fetchDeploymentStatuses = (context: FetchContext, selector: DeploymentSelector = {}): EnrichedPages =>

@@ -1,9 +1,11 @@
 import { concurrentPages, eachItem } from './concurrent-pages';
 import { FetchContext, GithubObject, RepositoryEnrichment, RESYNC, staysWithRepository } from './fetch-context';
-import { fetchRepositories, Repository, RepositoryType } from './repositories';
+import { fetchRepositories, RepoSearch, Repository, RepositoryType } from './repositories';
 
 export interface RepositoryScope {
   repositoryType?: RepositoryType;
+  /** Only the repositories GitHub's repository search finds (`org:{org} {query}`). */
+  repoSearch?: RepoSearch;
 }
 
 export type Enriched<T> = T & RepositoryEnrichment;
@@ -19,7 +21,7 @@ export function acrossRepositories<T extends GithubObject>(
   scope: RepositoryScope,
   perRepository: (repository: Repository) => AsyncIterable<T[]>,
 ): AsyncIterable<Array<Enriched<T>>> {
-  const listing = context.repositories ? [context.repositories] : fetchRepositories(context, { repositoryType: scope.repositoryType });
+  const listing = context.repositories ? [context.repositories] : fetchRepositories(context, { repositoryType: scope.repositoryType, repoSearch: scope.repoSearch });
   return concurrentPages(eachItem(listing), (repository) => enrichedPages(context, repository, perRepository), {
     width: context.concurrency ?? 1,
     onError: context.onRepositoryError,

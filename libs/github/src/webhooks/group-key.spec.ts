@@ -16,7 +16,7 @@ describe('groupKeyOf', () => {
     ['status', { id: 77, sha: 'ccc', state: 'success' }, 'repo-100/sha-ccc'],
     ['release', { release: { id: 31, tag_name: 'v1' } }, 'repo-100/release-31'],
     ['workflow_run', { workflow_run: { id: 999, run_number: 3 } }, 'repo-100/run-999'],
-  ])('groups %s events as seed 004 lists', (event, payload, expected) => {
+  ])('groups %s events by what they are about, within their repository', (event, payload, expected) => {
     expect(groupKeyOf(event, { ...payload, repository, installation, sender })).toBe(expected);
   });
 

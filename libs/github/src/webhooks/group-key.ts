@@ -1,6 +1,6 @@
 /**
- * Group keys decide which webhook events must be processed in order (seed 004, "Configure parallel
- * processing"): events with the same key run one after another, different keys run in parallel.
+ * Group keys decide which webhook events must be processed in order: events with the same key run one after
+ * another, different keys run in parallel.
  *
  * Every key is scoped by repository (`repo-<id>/…`), so PR #5 of two repositories are two groups; an event
  * without a repository is scoped by its installation, then by its organization.
@@ -9,7 +9,7 @@ export type WebhookPayload = Readonly<Record<string, unknown>>;
 
 type KeyPart = { kind: string; value: string | number };
 
-/** The event types seed 004 groups explicitly, and the payload field each is grouped by. */
+/** The event types grouped by what they are about (a pull request, an issue, a commit, a run), and the payload field each is grouped by. */
 const EXPLICIT_GROUPS: Readonly<Record<string, (payload: WebhookPayload) => KeyPart | undefined>> = {
   pull_request: (payload) => numberAt(payload, ['pull_request', 'number'], 'pr') ?? numberAt(payload, ['number'], 'pr'),
   pull_request_review: (payload) => numberAt(payload, ['pull_request', 'number'], 'pr'),
