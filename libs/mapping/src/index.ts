@@ -22,3 +22,5 @@ export { configFileKind, jqStringLiteral, validateConfigFile } from './validatio
 export type { BlueprintReference, ConfigFileKind, ConfigFileValidation } from './validation/validate-config-file';
 export { defaultBlueprints } from './defaults/default-blueprints';
 export { FILE_REFERENCE_PREFIX, referencedFilesOf } from './config/file-references';
+export { fieldsRead, fieldsReadByAll, firstUnsupportedField, listingApiFor, resourceFieldsRead } from './jq/fields-read';
+export type { FieldsRead, ListingApiChoice } from './jq/fields-read';

@@ -1,4 +1,4 @@
-import { Document, LineCounter, parseDocument, visit } from 'yaml';
+import { Document, isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import type { ConfigProblem } from './config/app-config.types';
 
 export type YamlPath = ReadonlyArray<string | number>;
@@ -9,6 +9,8 @@ export interface YamlSource {
   problems: ConfigProblem[];
   /** The 1-based line of the node at `path`, when it exists. */
   lineOf(path: YamlPath): number | undefined;
+  /** The 1-based line of the key of the mapping entry at `path` (where `foo:` is written), when it exists. */
+  keyLineOf(path: YamlPath): number | undefined;
 }
 
 /** Parses YAML keeping where each node stands, so problems found later can name their line. */
@@ -31,6 +33,12 @@ export function readYaml(text: string): YamlSource {
     lineOf(path) {
       const node = document.getIn(path, true) as { range?: [number, number, number] } | undefined;
       return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+    },
+    keyLineOf(path) {
+      const parent = path.length === 0 ? undefined : document.getIn(path.slice(0, -1), true);
+      const pair = isMap(parent) ? parent.items.find((item) => isScalar(item.key) && item.key.value === path[path.length - 1]) : undefined;
+      const key = pair && isScalar(pair.key) ? pair.key : undefined;
+      return key?.range ? lineCounter.linePos(key.range[0]).line : undefined;
     },
   };
 }

@@ -1,4 +1,4 @@
-/** The kinds a resource block may name (the peer integration's `ObjectKind`, less skill and plugin). */
+/** The kinds a resource block may name (the peer integration's `ObjectKind`). */
 export const KINDS = [
   'organization',
   'repository',
@@ -20,6 +20,8 @@ export const KINDS = [
   'secret-scanning-alerts',
   'file',
   'collaborator',
+  'skill',
+  'plugin',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -28,8 +30,11 @@ export type JqOrSearchQuery = string | SearchQuery;
 
 export interface SearchQuery {
   combinator: 'and' | 'or';
-  rules: Array<{ property: string; operator: string; value: string }>;
+  /** A rule's `value` is jq; a rule may itself be a query (`{combinator, rules}`), nested at will. */
+  rules: SearchRule[];
 }
+
+export type SearchRule = { property: string; operator: string; value: string } | SearchQuery;
 
 export interface EntityMappings {
   identifier: JqOrSearchQuery;
@@ -48,6 +53,8 @@ export interface ResourceConfig {
   port: {
     itemsToParse?: string;
     itemsToParseName: string;
+    /** With `itemsToParse`: whether each item's object leaves out the list the items came from (absent: true, as the peer). */
+    itemsToParseTopLevelTransform?: boolean;
     entity: { mappings: EntityMappings };
   };
 }

@@ -104,4 +104,35 @@ describe('MappingConfigSource', () => {
     expect(sut.invalidate(push({ repository: 'api', changedPaths: ['.github/port-app-config.yml'] }))).toBe(true);
     expect(await blueprintOf(sut.forRepository(client, 'acme', 'api'))).toBe('"v2"');
   });
+
+  it('decides a repository’s mapping from a text read beforehand, without reading the file again, and remembers it', async () => {
+    const client = new FileClient(new Map([['acme/.github-private:port-app-config.yml', mapping('org')]]));
+    const sut = new MappingConfigSource(jq);
+
+    const own = await sut.forRepository(client, 'acme', 'api', mapping('own'));
+    const none = await sut.forRepository(client, 'acme', 'web', null);
+
+    expect(own.source).toEqual({ kind: 'repository', file: 'acme/api:.github/port-app-config.yml' });
+    expect(await blueprintOf(Promise.resolve(own))).toBe('"own"');
+    expect(none.source.kind).toBe('organization');
+    const readsBefore = client.reads;
+    expect(await blueprintOf(sut.forRepository(client, 'acme', 'api'))).toBe('"own"');
+    expect(client.reads).toBe(readsBefore);
+  });
+
+  it('names the repository’s own file and its problem when that file is invalid, instead of mapping with the organization’s', async () => {
+    const client = new FileClient(new Map([['acme/.github-private:port-app-config.yml', mapping('org')]]));
+
+    await expect(new MappingConfigSource(jq).forRepository(client, 'acme', 'api', 'resources:\n  - kind: nope\n')).rejects.toThrow(
+      /^acme\/api:\.github\/port-app-config\.yml is not a valid mapping:\n {2}- resources\[0\]\.kind \(line 2\): unknown kind "nope"/,
+    );
+  });
+
+  it('maps .github-private’s own objects with the organization’s mapping, which its .github/port-app-config.yml is', async () => {
+    const client = new FileClient(new Map([['acme/.github-private:.github/port-app-config.yml', mapping('org')]]));
+
+    const loaded = await new MappingConfigSource(jq).forRepository(client, 'acme', '.github-private');
+
+    expect(loaded.source).toEqual({ kind: 'organization', file: 'acme/.github-private:.github/port-app-config.yml' });
+  });
 });

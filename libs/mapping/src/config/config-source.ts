@@ -70,11 +70,18 @@ export class MappingConfigSource {
     });
   }
 
-  forRepository(client: GithubRestClient, organization: string, repository: string): Promise<LoadedMapping> {
-    return this.cached(`${organization}/${repository}`.toLowerCase(), async () => {
-      const own = await this.fromFile(client, organization, repository, REPO_CONFIG_PATH, 'repository');
-      return own ?? this.forOrganization(client, organization);
-    });
+  /**
+   * The mapping of one repository's objects: its own `.github/port-app-config.yml` (default branch) when it has one,
+   * which replaces the organization's for them, else the organization's. `ownText`: the file's text when the caller
+   * already read it (null: the repository has none), e.g. a resync reading every repository's; it replaces what is
+   * cached. Throws MappingConfigError when the repository's own file is invalid: its objects are not mapped then.
+   */
+  forRepository(client: GithubRestClient, organization: string, repository: string, ownText?: string | null): Promise<LoadedMapping> {
+    const key = `${organization}/${repository}`.toLowerCase();
+    if (ownText !== undefined) return this.cached(key, () => this.repositoryMapping(client, organization, repository, ownText), { replace: true });
+    return this.cached(key, async () =>
+      this.repositoryMapping(client, organization, repository, isOrganizationRepository(repository) ? null : await readRepositoryFile(client, organization, repository, REPO_CONFIG_PATH)),
+    );
   }
 
   /** Drops what a push to a default branch changed; true when a mapping changed (a resync is due). */
@@ -94,8 +101,14 @@ export class MappingConfigSource {
     return false;
   }
 
-  private cached(key: string, load: () => Promise<LoadedMapping>): Promise<LoadedMapping> {
-    let entry = this.cache.get(key);
+  /** `.github-private` holds the organization's mapping: its `.github/port-app-config.yml` is not a repository's own. */
+  private async repositoryMapping(client: GithubRestClient, organization: string, repository: string, ownText: string | null): Promise<LoadedMapping> {
+    if (ownText === null || isOrganizationRepository(repository)) return this.forOrganization(client, organization);
+    return this.parsed(ownText, `${organization}/${repository}:${REPO_CONFIG_PATH}`, 'repository');
+  }
+
+  private cached(key: string, load: () => Promise<LoadedMapping>, options: { replace?: boolean } = {}): Promise<LoadedMapping> {
+    let entry = options.replace ? undefined : this.cache.get(key);
     if (!entry) {
       entry = load();
       this.cache.set(key, entry);
@@ -108,7 +121,10 @@ export class MappingConfigSource {
   private async fromFile(client: GithubRestClient, owner: string, repo: string, path: string, kind: MappingSource['kind']): Promise<LoadedMapping | undefined> {
     const text = await readRepositoryFile(client, owner, repo, path);
     if (text === null) return undefined;
-    const file = `${owner}/${repo}:${path}`;
+    return this.parsed(text, `${owner}/${repo}:${path}`, kind);
+  }
+
+  private async parsed(text: string, file: string, kind: MappingSource['kind']): Promise<LoadedMapping> {
     const parsed = await parseAppConfig(text, this.jq);
     if (!parsed.ok) throw new MappingConfigError(file, parsed.problems);
     return { config: parsed.config, source: { kind, file } };
@@ -121,4 +137,8 @@ export class MappingConfigSource {
     });
     return this.defaultMapping;
   }
+}
+
+function isOrganizationRepository(repository: string): boolean {
+  return repository.toLowerCase() === ORG_CONFIG_REPOSITORY;
 }

@@ -83,13 +83,13 @@ describe('parseAppConfig', () => {
     expect(await problemsOf(laughs.join('\n'))).toEqual([expect.stringMatching(/^\(file\) \(line 2\): YAML alias error: Excessive alias count/)]);
   });
 
-  it('takes no Object.prototype member for a selector option', async () => {
+  it('takes no Object.prototype member for a selector option: each is an unknown option', async () => {
     const mappings = { identifier: '.id', blueprint: '"b"' };
-    const problems = await problemsOf({ resources: [{ kind: 'pull-request', selector: { query: 'true', hasOwnProperty: true, constructor: 1 }, port: { entity: { mappings } } }] });
+    const parsed = await parseAppConfig({ resources: [{ kind: 'pull-request', selector: { query: 'true', hasOwnProperty: true, constructor: 1 }, port: { entity: { mappings } } }] }, jq);
 
-    expect(problems).toEqual([
-      expect.stringMatching(/^resources\[0\]\.selector\.hasOwnProperty: not an option of the pull-request kind/),
-      expect.stringMatching(/^resources\[0\]\.selector\.constructor: not an option of the pull-request kind/),
+    expect(parsed.warnings.map(formatProblem)).toEqual([
+      expect.stringMatching(/^resources\[0\]\.selector\.hasOwnProperty: unknown option "hasOwnProperty" of the pull-request kind/),
+      expect.stringMatching(/^resources\[0\]\.selector\.constructor: unknown option "constructor" of the pull-request kind/),
     ]);
   });
 
@@ -107,7 +107,6 @@ describe('parseAppConfig', () => {
       'entityDeletionThreshold: expected a number from 0 to 1',
       expect.stringMatching(/^resources\[0\]\.kind: unknown kind "repo"; expected one of organization, repository/),
       'resources[1].selector.states: expected a list of open, closed',
-      expect.stringMatching(/^resources\[1\]\.selector\.sinze: not an option of the pull-request kind; its options are repositoryType, states, since/),
       'resources[1].port.entity.mappings.identifier: missing; expected a jq expression',
       'resources[1].port.entity.mappings.properties.n: expected a jq expression (a string), got number 5',
       'resources[2].selector: expected `selector:` with a `query` (jq that yields true or false)',
@@ -129,6 +128,9 @@ describe('parseAppConfig', () => {
     const resource = (kind: string, selector: Record<string, unknown>) => ({ kind, selector: { query: 'true', ...selector }, port: { entity: { mappings: { identifier: '.path', blueprint: '"f"' } } } });
     expect(
       await problemsOf({ resources: [resource('file', { files: [{ path: '**/port.yml', repos: [{ name: 'api' }] }, { repos: [] }] }), resource('folder', { folders: 'services/*' })] }),
-    ).toEqual(['resources[0].selector.files: files[1]: expected {path, repos?, skipParsing?}', 'resources[1].selector.folders: expected a list of {path, repos?}']);
+    ).toEqual([
+      'resources[0].selector.files: files[1].path: missing; expected {path, organization?, repos?, skipParsing?, validationCheck?}',
+      'resources[1].selector.folders: expected a list of {path, organization?, repos?, includedFiles?}',
+    ]);
   });
 });

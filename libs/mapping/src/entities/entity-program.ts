@@ -1,4 +1,4 @@
-import type { EntityMappings, JqOrSearchQuery } from '../config/app-config.types';
+import type { EntityMappings, JqOrSearchQuery, SearchQuery } from '../config/app-config.types';
 
 /** Marks a field whose expression failed, so one bad field does not lose the whole entity. */
 export const FIELD_ERROR_KEY = '__glint_jq_error';
@@ -23,9 +23,15 @@ function field(program: string): string {
 }
 
 function valueOrQuery(value: JqOrSearchQuery): string {
-  if (typeof value === 'string') return field(value);
-  const rules = value.rules.map((rule) => `{"property": ${JSON.stringify(rule.property)}, "operator": ${JSON.stringify(rule.operator)}, "value": ${field(rule.value)}}`);
-  return `{"combinator": ${JSON.stringify(value.combinator)}, "rules": [${rules.join(', ')}]}`;
+  return typeof value === 'string' ? field(value) : searchQuery(value);
+}
+
+/** The query with each rule's value evaluated, nested queries alike. */
+function searchQuery(query: SearchQuery): string {
+  const rules = query.rules.map((rule) =>
+    'combinator' in rule ? searchQuery(rule) : `{"property": ${JSON.stringify(rule.property)}, "operator": ${JSON.stringify(rule.operator)}, "value": ${field(rule.value)}}`,
+  );
+  return `{"combinator": ${JSON.stringify(query.combinator)}, "rules": [${rules.join(', ')}]}`;
 }
 
 function objectOf<T>(entries: Record<string, T>, build: (value: T) => string): string {

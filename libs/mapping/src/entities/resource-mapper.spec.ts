@@ -58,7 +58,7 @@ describe('ResourceMapper', () => {
 
     const broken = await new ResourceMapper(resource({}, { selector: { query: '.name' } }), 3, jq).map([repo]);
     expect(broken.entities).toEqual([]);
-    expect(broken.skipped).toEqual([{ path: 'resources[3].selector.query', message: 'it yielded "api", not true or false' }]);
+    expect(broken.skipped).toEqual([{ path: 'resources[3].selector.query', message: 'it yielded "api", not true or false', object: 'https://github.example.com/acme/api' }]);
   });
 
   it('expands itemsToParse, each element under .item beside the object’s own fields', async () => {
@@ -89,14 +89,15 @@ describe('ResourceMapper', () => {
     const result = await new ResourceMapper(resource({ identifier: '.name' }), 1, jq).map([repo, { ...repo, name: null }, { ...repo, name: 'has space' }, { ...repo, name: '..' }]);
 
     expect(result.entities.map((entity) => entity.identifier)).toEqual(['api']);
+    const object = 'https://github.example.com/acme/api';
     expect(result.skipped).toEqual([
-      { path: 'resources[1].port.entity.mappings.identifier', message: 'the identifier is null; an entity needs a string identifier' },
-      { path: 'resources[1].port.entity.mappings.identifier', message: expect.stringContaining('contains " "') },
-      { path: 'resources[1].port.entity.mappings.identifier', message: 'the identifier may not be "." or ".."' },
+      { path: 'resources[1].port.entity.mappings.identifier', message: 'the identifier is null; an entity needs a string identifier', object },
+      { path: 'resources[1].port.entity.mappings.identifier', message: expect.stringContaining('contains " "'), object },
+      { path: 'resources[1].port.entity.mappings.identifier', message: 'the identifier may not be "." or ".."', object },
     ]);
 
     const noBlueprint = await new ResourceMapper(resource({ blueprint: '.nothing' }), 0, jq).map([repo]);
-    expect(noBlueprint.skipped).toEqual([{ path: 'resources[0].port.entity.mappings.blueprint', message: 'the blueprint is null; an entity needs a blueprint' }]);
+    expect(noBlueprint.skipped).toEqual([{ path: 'resources[0].port.entity.mappings.blueprint', message: 'the blueprint is null; an entity needs a blueprint', object }]);
   });
 
   it('nulls a field whose expression fails and says where, keeping the rest of the entity', async () => {
@@ -105,6 +106,22 @@ describe('ResourceMapper', () => {
     expect(result.entities[0].properties).toEqual({ url: 'https://github.example.com/acme/api', broken: null });
     expect(result.fieldErrors).toEqual([{ path: 'resources[2].port.entity.mappings.properties.broken', message: 'string ("api") and number (1) cannot be added' }]);
   });
+
+  it('skips only the object whose mapping runs out of memory, naming it, and builds the others in the same batch', async () => {
+    // A time limit the runaway never reaches, so it is the memory limit that stops it however busy the machine is.
+    const patient = new JqEngine({ workers: 1, timeoutMs: 60_000 });
+    const mapper = new ResourceMapper(resource({ properties: { size: 'if .name == "huge" then range(1e12) else 1 end' } }), 0, patient);
+
+    const result = await mapper.map([repo, { ...repo, name: 'huge', html_url: 'https://github.example.com/acme/huge' }, { ...repo, name: 'web' }]).finally(() => patient.close());
+
+    expect(result.entities.map((entity) => [entity.identifier, entity.properties['size']])).toEqual([
+      ['api', 1],
+      ['web', 1],
+    ]);
+    expect(result.skipped).toEqual([
+      { path: 'resources[0].port.entity.mappings', message: "the jq program ran out of memory (the jq engine's limit is 256 MB) and was stopped", object: 'https://github.example.com/acme/huge' },
+    ]);
+  }, 30_000);
 
   it('takes the first output of a field with several, and many-relations as lists', async () => {
     const result = await new ResourceMapper(resource({ title: '.topics[]', relations: { owners: '[.owners[].login]' } }), 0, jq).map([

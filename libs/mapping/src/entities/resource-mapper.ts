@@ -2,6 +2,8 @@ import type { ResourceConfig, SearchQuery } from '../config/app-config.types';
 import type { JqEngine } from '../jq/jq-engine';
 import { entityProgram, FIELD_ERROR_KEY } from './entity-program';
 import { identifierProblem } from './identifier-rules';
+import { objectLabel } from './object-label';
+import { isObject } from '../yaml-source';
 
 export interface MappedEntity {
   identifier: string | SearchQuery;
@@ -17,6 +19,8 @@ export interface MappedEntity {
 export interface MappingIssue {
   path: string;
   message: string;
+  /** The GitHub object a skipped entity was to come from (see objectLabel), when it can be named. */
+  object?: string;
 }
 
 export interface ResourceMappingResult {
@@ -55,12 +59,12 @@ export class ResourceMapper {
     const selected = await this.select(objects, result);
     const inputs = await this.expand(selected, result);
     const outcomes = await this.jq.evaluate(this.program, inputs);
-    outcomes.forEach((outcome) => {
+    outcomes.forEach((outcome, index) => {
       if (!outcome.ok) {
-        result.skipped.push({ path: `${this.path}.port.entity.mappings`, message: outcome.error });
+        result.skipped.push(skip(`${this.path}.port.entity.mappings`, outcome.error, inputs[index]));
         return;
       }
-      const entity = this.entityFrom(outcome.outputs[0], result);
+      const entity = this.entityFrom(outcome.outputs[0], inputs[index], result);
       if (entity) result.entities.push(entity);
     });
     return result;
@@ -75,7 +79,7 @@ export class ResourceMapper {
       const value = outcome.ok ? outcome.outputs[0] : undefined;
       if (!outcome.ok || typeof value !== 'boolean') {
         const cause = outcome.ok ? `it yielded ${value === undefined ? 'nothing' : JSON.stringify(value)}, not true or false` : outcome.error;
-        result.skipped.push({ path: `${this.path}.selector.query`, message: cause });
+        result.skipped.push(skip(`${this.path}.selector.query`, cause, objects[index]));
         return;
       }
       if (value) selected.push(objects[index]);
@@ -85,38 +89,39 @@ export class ResourceMapper {
   }
 
   private async expand(objects: unknown[], result: ResourceMappingResult): Promise<unknown[]> {
-    const itemsToParse = this.resource.port.itemsToParse;
+    const { itemsToParse, itemsToParseName: name, itemsToParseTopLevelTransform: withoutList = true } = this.resource.port;
     if (!itemsToParse) return objects;
-    const name = this.resource.port.itemsToParseName;
-    const outcomes = await this.jq.evaluate(itemsToParse, objects);
+    // As the peer: each item's object leaves out the list it came from (when the expression is a path `del` takes).
+    const program = withoutList ? `{"items": (${itemsToParse}), "base": (try del(${itemsToParse}) catch .)}` : `{"items": (${itemsToParse}), "base": .}`;
+    const outcomes = await this.jq.evaluate(program, objects);
     return outcomes.flatMap((outcome, index) => {
-      const items = outcome.ok ? outcome.outputs[0] : undefined;
+      const expanded = outcome.ok ? outcome.outputs[0] : undefined;
+      const items = isObject(expanded) ? expanded['items'] : undefined;
       if (!outcome.ok || !Array.isArray(items)) {
-        result.skipped.push({ path: `${this.path}.port.itemsToParse`, message: outcome.ok ? `expected a list, got ${JSON.stringify(items) ?? 'nothing'}` : outcome.error });
+        result.skipped.push(skip(`${this.path}.port.itemsToParse`, outcome.ok ? `expected a list, got ${JSON.stringify(items) ?? 'nothing'}` : outcome.error, objects[index]));
         return [];
       }
-      const object = objects[index];
-      const base = typeof object === 'object' && object !== null && !Array.isArray(object) ? object : {};
+      const base = isObject(expanded) && isObject(expanded['base']) ? expanded['base'] : {};
       return items.map((item) => ({ ...base, [name]: item }));
     });
   }
 
-  private entityFrom(raw: unknown, result: ResourceMappingResult): MappedEntity | undefined {
+  private entityFrom(raw: unknown, input: unknown, result: ResourceMappingResult): MappedEntity | undefined {
     const built = this.collectFieldErrors(raw, `${this.path}.port.entity.mappings`, result) as Partial<MappedEntity>;
     const { identifier, blueprint } = built;
     const mappingsPath = `${this.path}.port.entity.mappings`;
     if (typeof blueprint !== 'string' || blueprint === '') {
-      result.skipped.push({ path: `${mappingsPath}.blueprint`, message: `the blueprint is ${JSON.stringify(blueprint ?? null)}; an entity needs a blueprint` });
+      result.skipped.push(skip(`${mappingsPath}.blueprint`, `the blueprint is ${JSON.stringify(blueprint ?? null)}; an entity needs a blueprint`, input));
       return undefined;
     }
     if (typeof identifier === 'string') {
       const problem = identifierProblem(identifier);
       if (problem) {
-        result.skipped.push({ path: `${mappingsPath}.identifier`, message: problem });
+        result.skipped.push(skip(`${mappingsPath}.identifier`, problem, input));
         return undefined;
       }
     } else if (!isSearchQuery(identifier)) {
-      result.skipped.push({ path: `${mappingsPath}.identifier`, message: `the identifier is ${JSON.stringify(identifier ?? null)}; an entity needs a string identifier` });
+      result.skipped.push(skip(`${mappingsPath}.identifier`, `the identifier is ${JSON.stringify(identifier ?? null)}; an entity needs a string identifier`, input));
       return undefined;
     }
     return {
@@ -141,6 +146,11 @@ export class ResourceMapper {
     }
     return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, this.collectFieldErrors(child, `${path}.${key}`, result)]));
   }
+}
+
+function skip(path: string, message: string, object: unknown): MappingIssue {
+  const label = objectLabel(object);
+  return label === undefined ? { path, message } : { path, message, object: label };
 }
 
 function isSearchQuery(value: unknown): value is SearchQuery {

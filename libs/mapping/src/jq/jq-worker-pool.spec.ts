@@ -183,6 +183,26 @@ describe('JqEngine under load', () => {
     }
   }, 15_000);
 
+  it('stops a merged call of live runs once, on the runaway: the runs merged with it go again together, the runaway does not', async () => {
+    const engine = new JqEngine({ workers: 1, timeoutMs: 1_000 });
+    try {
+      workerCalls.mockClear();
+      const program = 'if .loop then (def f: f; f) else .n end';
+      const [, ...outcomes] = await Promise.all([
+        engine.evaluate('.', [1]),
+        engine.evaluate(program, [{ n: 1 }]),
+        engine.evaluate(program, [{ loop: true }]),
+        engine.evaluate(program, [{ n: 3 }]),
+      ]);
+
+      expect(outcomes).toEqual([[{ ok: true, outputs: [1] }], [{ ok: false, error: 'the jq program did not finish within 1000 ms and was stopped' }], [{ ok: true, outputs: [3] }]]);
+      const inputs = workerCalls.mock.calls.map(([task]) => (task as { input: string | null }).input);
+      expect(inputs).toEqual(['1', '{"n":1}\n{"loop":true}\n{"n":3}', '{"n":1}\n{"n":3}']);
+    } finally {
+      await engine.close();
+    }
+  }, 15_000);
+
   it('evaluates through gatheringWith(cohort) as one of the cohort: with a cohort of one, nothing waits for the window', async () => {
     const engine = new JqEngine({ workers: 1, gatherMs: 60_000 });
     try {

@@ -22,9 +22,31 @@ export interface JqRawResult {
   exitCode: number;
 }
 
-export class JqTimeoutError extends Error {
+/** A run stopped before it finished: over its time limit, out of memory, or by a fault of jq's. */
+export class JqStoppedError extends Error {
+  override readonly name: string = 'JqStoppedError';
+
+  constructor(
+    message: string,
+    /** The lines the run had written when it stopped; for a program that writes one line per input, the input it was on. */
+    readonly completedLines: number,
+  ) {
+    super(message);
+  }
+}
+
+/** One input took longer than the time limit. */
+export class JqTimeoutError extends JqStoppedError {
   override readonly name = 'JqTimeoutError';
 }
+
+/** The program needed more memory than a jq instance has. */
+export class JqMemoryError extends JqStoppedError {
+  override readonly name = 'JqMemoryError';
+}
+
+/** What a worker thread answers: jq's result, or why the call was stopped (jq aborted). */
+type WorkerAnswer = { id: number } & (JqRawResult | { stopped: { reason: string; memory: boolean; completedLines: number } });
 
 interface Task extends JqRun {
   timeoutMs: number;
@@ -41,12 +63,21 @@ interface Running {
   id: number;
   tasks: Task[];
   timer: NodeJS.Timeout;
+  /** When the run was sent, in ms since the epoch (as the worker's `LAST_LINE_AT`). */
+  sentAt: number;
 }
 
 interface Slot {
   worker: Worker;
+  /** Shared with the worker: lines written by the current run, and when the last one was (see jq-worker.js). */
+  progress: BigInt64Array;
   running?: Running;
 }
+
+const LINES = 0;
+const LAST_LINE_AT = 1;
+const epochMs = () => performance.timeOrigin + performance.now();
+const newProgress = () => new BigInt64Array(new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT));
 
 /** Upper bound on the inputs of one merged call, so a backlog does not become one call that runs for seconds. */
 export const MAX_MERGED_INPUTS = 100;
@@ -80,15 +111,17 @@ export interface JqPoolOptions {
 }
 
 /**
- * A fixed set of worker threads, each with its own jq-wasm instance. A run that exceeds its time limit has its
- * thread terminated and replaced, so a runaway program (`def f: f; f`, `range(1e12)`) costs one thread restart
- * and never blocks a service's event loop.
+ * A fixed set of worker threads, each with its own jq-wasm instance. A run of inputs that spends longer than its time
+ * limit on one of them (`def f: f; f`) has its thread terminated and replaced, and a run that needs more memory than
+ * jq-wasm allows (`[range(1e12)]`) gets a new jq instance: a runaway program costs one restart, never blocks a
+ * service's event loop, and is reported as a JqStoppedError that says which line (input) the run was on.
  *
  * Runs waiting for a thread are merged when they can be (`linesPerInput`): live events each map one object, and jq
  * compiles the program on every call (about 3 ms for a pull request mapping, against 0.5 ms per object), so under
  * load the calls that queue up are answered together; with `gatherMs`, a live event's run also waits that long for
- * company while a thread is free. A merged call that fails as a whole (time limit, a crash of
- * jq, a line count that does not add up) is run again one task at a time, so each task gets its own verdict.
+ * company while a thread is free. A merged call stopped on one task's input fails that task alone, and the others
+ * are run again; a merged call that otherwise fails as a whole (jq exits early, a line count that does not add up) is
+ * run again one task at a time, so each task gets its own verdict.
  */
 export class JqWorkerPool {
   private readonly slots: Slot[] = [];
@@ -108,7 +141,10 @@ export class JqWorkerPool {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`a jq pool needs at least one worker, got ${size}`);
     this.gatherMs = options.gatherMs ?? 0;
     this.gatherClock = options.gatherClock ?? MONOTONIC_GATHER_CLOCK;
-    for (let index = 0; index < size; index += 1) this.slots.push({ worker: this.spawn() });
+    for (let index = 0; index < size; index += 1) {
+      const progress = newProgress();
+      this.slots.push({ worker: this.spawn(progress), progress });
+    }
   }
 
   run(run: JqRun, timeoutMs: number): Promise<JqRawResult> {
@@ -158,8 +194,10 @@ export class JqWorkerPool {
       const tasks = this.takeNext(next);
       const first = tasks[0] as Task;
       const id = this.nextId++;
-      const timer = setTimeout(() => this.timeOut(slot), first.timeoutMs);
-      slot.running = { id, tasks, timer };
+      const sentAt = epochMs();
+      Atomics.store(slot.progress, LINES, 0n);
+      const timer = setTimeout(() => this.checkTime(slot, id), first.timeoutMs);
+      slot.running = { id, tasks, timer, sentAt };
       const input = tasks.length === 1 ? first.input : tasks.map((task) => task.input).join('\n');
       slot.worker.postMessage({ id, input, program: first.program, flags: first.flags });
     }
@@ -227,26 +265,68 @@ export class JqWorkerPool {
     this.queue.unshift(...tasks.map((task) => ({ ...task, linesPerInput: undefined, readyAt: undefined })));
   }
 
-  private timeOut(slot: Slot): void {
+  /**
+   * The time limit is per input: a run that is still writing lines (one per input for `linesPerInput` runs) goes on
+   * until one line takes longer than the limit.
+   */
+  private checkTime(slot: Slot, id: number): void {
     const running = slot.running;
-    if (!running) return;
+    if (!running || running.id !== id) return;
+    const timeoutMs = (running.tasks[0] as Task).timeoutMs;
+    const lastLineAt = Math.max(running.sentAt, Number(Atomics.load(slot.progress, LAST_LINE_AT)));
+    const left = lastLineAt + timeoutMs - epochMs();
+    if (left > 0) {
+      running.timer = setTimeout(() => this.checkTime(slot, id), left);
+      return;
+    }
+    const completedLines = Number(Atomics.load(slot.progress, LINES));
     slot.running = undefined;
     const stuck = slot.worker;
-    slot.worker = this.spawn();
+    // Until it is gone, the stuck thread may still count lines in the array it was given.
+    slot.progress = newProgress();
+    slot.worker = this.spawn(slot.progress);
     void stuck.terminate();
-    const [only] = running.tasks;
-    if (running.tasks.length === 1 && only) only.reject(new JqTimeoutError(`the jq program did not finish within ${only.timeoutMs} ms and was stopped`));
-    else this.runAlone(running.tasks);
+    this.stopped(running.tasks, completedLines, (lines) => new JqTimeoutError(`the jq program did not finish within ${timeoutMs} ms and was stopped`, lines));
     this.dispatch();
   }
 
-  private spawn(): Worker {
-    const worker = new Worker(join(__dirname, 'jq-worker.js'));
+  /**
+   * A run stopped on its line `completedLines`: the task whose input that is fails, told which of its own lines it
+   * was; the merged tasks before and after it did nothing wrong and run again (what they wrote is lost).
+   */
+  private stopped(tasks: Task[], completedLines: number, error: (taskLines: number) => JqStoppedError): void {
+    const [only] = tasks;
+    if (tasks.length === 1 && only) {
+      only.reject(error(completedLines));
+      return;
+    }
+    let offset = 0;
+    const innocent: Task[] = [];
+    for (const task of tasks) {
+      const count = task.linesPerInput?.inputs ?? 0;
+      if (completedLines >= offset && completedLines < offset + count) task.reject(error(completedLines - offset));
+      else innocent.push(task);
+      offset += count;
+    }
+    if (innocent.length === tasks.length) this.runAlone(tasks);
+    else this.queue.unshift(...innocent.map((task) => ({ ...task, readyAt: undefined })));
+  }
+
+  private spawn(progress: BigInt64Array): Worker {
+    const worker = new Worker(join(__dirname, 'jq-worker.js'), { workerData: { progress } });
     worker.unref();
-    worker.on('message', (message: JqRawResult & { id: number }) => {
+    worker.on('message', (message: WorkerAnswer) => {
       const slot = this.slots.find((candidate) => candidate.worker === worker);
       if (!slot?.running || slot.running.id !== message.id) return;
-      this.finish(slot, { stdout: message.stdout, stderr: message.stderr, exitCode: message.exitCode });
+      if ('stopped' in message) {
+        const { reason, memory, completedLines } = message.stopped;
+        const running = slot.running;
+        slot.running = undefined;
+        clearTimeout(running.timer);
+        this.stopped(running.tasks, completedLines, (lines) => (memory ? new JqMemoryError(reason, lines) : new JqStoppedError(reason, lines)));
+      } else {
+        this.finish(slot, { stdout: message.stdout, stderr: message.stderr, exitCode: message.exitCode });
+      }
       this.dispatch();
     });
     worker.on('error', (error) => {
@@ -254,7 +334,10 @@ export class JqWorkerPool {
       if (!slot) return;
       const running = slot.running;
       slot.running = undefined;
-      slot.worker = this.closed ? worker : this.spawn();
+      if (!this.closed) {
+        slot.progress = newProgress();
+        slot.worker = this.spawn(slot.progress);
+      }
       if (running) {
         clearTimeout(running.timer);
         const [only] = running.tasks;

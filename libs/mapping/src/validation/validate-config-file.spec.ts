@@ -11,7 +11,7 @@ describe('validateConfigFile', () => {
   it('passes a valid mapping and returns the blueprints it names as string literals, with their lines', async () => {
     const result = await validateConfigFile('.github/port-app-config.yml', `${mapping(`'"service"'`)}  - kind: pull-request\n    selector:\n      query: 'true'\n    port:\n      entity:\n        mappings:\n          identifier: .id | tostring\n          blueprint: '.kind'\n`, jq);
 
-    expect(result).toEqual({ kind: 'port-app-config', problems: [], blueprints: [{ blueprint: 'service', path: 'resources[0].port.entity.mappings.blueprint', line: 9 }] });
+    expect(result).toEqual({ kind: 'port-app-config', problems: [], warnings: [], blueprints: [{ blueprint: 'service', path: 'resources[0].port.entity.mappings.blueprint', line: 9 }] });
   });
 
   it('reports a mapping’s jq compile errors with path and line, and no blueprints then', async () => {

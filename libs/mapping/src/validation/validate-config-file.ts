@@ -20,6 +20,8 @@ export interface ConfigFileValidation {
   kind: ConfigFileKind;
   /** Syntax, structure, jq compile errors and identifier rules, each with its path and (when known) line. */
   problems: ConfigProblem[];
+  /** What is accepted but ignored (a mapping's unknown keys), each with its path and line. */
+  warnings: ConfigProblem[];
   /**
    * The blueprints a port.yml's entities belong to, and those a mapping names as a jq string literal
    * (`blueprint: '"service"'`); empty when the file could not be read that far.
@@ -44,10 +46,12 @@ export function configFileKind(path: string, text: string): ConfigFileKind {
 export async function validateConfigFile(path: string, text: string, jq: Pick<JqEngine, 'check'>, kind: ConfigFileKind = configFileKind(path, text)): Promise<ConfigFileValidation> {
   if (kind === 'port-app-config') {
     const parsed = await parseAppConfig(text, jq);
-    return parsed.ok ? { kind, problems: [], blueprints: mappingBlueprints(parsed.config, readYaml(text)) } : { kind, problems: parsed.problems, blueprints: [] };
+    return parsed.ok
+      ? { kind, problems: [], warnings: parsed.warnings, blueprints: mappingBlueprints(parsed.config, readYaml(text)) }
+      : { kind, problems: parsed.problems, warnings: parsed.warnings, blueprints: [] };
   }
   const parsed = parsePortYml(text);
-  if (!parsed.ok) return { kind, problems: parsed.problems, blueprints: [] };
+  if (!parsed.ok) return { kind, problems: parsed.problems, warnings: [], blueprints: [] };
   const source = readYaml(text);
   const several = Array.isArray(source.value);
   const problems: ConfigProblem[] = [];
@@ -58,7 +62,7 @@ export async function validateConfigFile(path: string, text: string, jq: Pick<Jq
     if (identifier) problems.push({ ...at('identifier'), message: identifier });
     blueprints.push({ blueprint: entity.blueprint, ...at('blueprint') });
   });
-  return { kind, problems, blueprints };
+  return { kind, problems, warnings: [], blueprints };
 }
 
 function mappingBlueprints(config: PortAppConfig, source: YamlSource): BlueprintReference[] {
