@@ -21,7 +21,7 @@ import {
 import { GatherCohort } from '@glint/runtime';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { ConfigCheckQueue, ConfigCheckRunner } from './config-checks';
+import { ConfigCheckQueue, ConfigCheckRunner, FileValidationRunner, validationRefusal } from './config-checks';
 import { EventConsumerService } from './events/event-consumer.service';
 import { EventMetrics } from './events/event-metrics';
 import { EventRouter } from './events/event-router';
@@ -32,6 +32,7 @@ import { ResyncScheduler } from './sync/resync-scheduler';
 import { StatusController } from './sync/status.controller';
 import { SyncMetrics } from './sync/sync-metrics';
 import { SyncStatusStore } from './sync/sync-status';
+import { ResyncWatermarkStore } from './sync/resync-watermarks';
 import { SyncedAccounts } from './mapping/synced-accounts';
 import { ManagedWebhookStore, RedeliverySweep, WebhookMetrics, WebhookReconciler, type WebhookReconcilerDependencies, WebhookUpkeep } from './webhooks';
 
@@ -108,13 +109,22 @@ export class MapperModule {
         },
         { provide: SyncMetrics, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => new SyncMetrics(metrics) },
         { provide: SyncStatusStore, inject: [MapperResources], useFactory: (resources: MapperResources) => new SyncStatusStore(resources.connection) },
+        { provide: ResyncWatermarkStore, inject: [MapperResources], useFactory: (resources: MapperResources) => new ResyncWatermarkStore(resources.connection) },
         { provide: PublishProducer, inject: [MapperResources], useFactory: (resources: MapperResources) => new PublishProducer(resources.connection) },
         { provide: MappingConfigSource, inject: [MapperResources], useFactory: (resources: MapperResources) => new MappingConfigSource(resources.jq) },
         { provide: EntityMapping, inject: [MapperResources], useFactory: (resources: MapperResources) => new EntityMapping(resources.jq) },
         {
           provide: ResyncScheduler,
-          inject: ['GITHUB_ACCESS', MappingConfigSource, EntityMapping, PublishProducer, SyncStatusStore, SyncMetrics],
-          useFactory: (access: GithubAccess, mappingSource: MappingConfigSource, mapping: EntityMapping, producer: PublishProducer, status: SyncStatusStore, metrics: SyncMetrics) =>
+          inject: ['GITHUB_ACCESS', MappingConfigSource, EntityMapping, PublishProducer, SyncStatusStore, SyncMetrics, ResyncWatermarkStore],
+          useFactory: (
+            access: GithubAccess,
+            mappingSource: MappingConfigSource,
+            mapping: EntityMapping,
+            producer: PublishProducer,
+            status: SyncStatusStore,
+            metrics: SyncMetrics,
+            watermarks: ResyncWatermarkStore,
+          ) =>
             new ResyncScheduler({
               access,
               metrics,
@@ -127,6 +137,8 @@ export class MapperModule {
                 metrics,
                 sendRawDataExamples: config.sendRawDataExamples,
                 githubConcurrency: config.github.maxConcurrency,
+                watermarks,
+                fullResyncIntervalHours: config.fullResyncIntervalHours,
               }),
               connection: () => createRedisConnection(config.redisUrl, 'worker', 'mapper-resync'),
               intervalMinutes: config.resyncIntervalMinutes,
@@ -175,7 +187,12 @@ export class MapperModule {
                 },
               },
             });
-            return new ConfigCheckQueue({ runner, access, connection: () => createRedisConnection(config.redisUrl, 'worker', 'mapper-config-checks') });
+            const fileValidation = new FileValidationRunner({
+              jq: resources.jq,
+              mappings: mappingSource,
+              validator: { refusal: (entity) => validationRefusal(catalog, entity) },
+            });
+            return new ConfigCheckQueue({ runner, fileValidation, access, connection: () => createRedisConnection(config.redisUrl, 'worker', 'mapper-config-checks') });
           },
         },
         {

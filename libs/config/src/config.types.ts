@@ -77,6 +77,8 @@ export interface GlintConfig {
     liveBatchWindowMs: number;
   };
   resyncIntervalMinutes: number;
+  /** Hours between full resyncs; scheduled resyncs in between are incremental. */
+  fullResyncIntervalHours: number;
   /** Minutes between redelivery sweeps of failed webhook deliveries; 0 = off. */
   redeliverySweepMinutes: number;
   sendRawDataExamples: boolean;

@@ -4,7 +4,7 @@
  */
 export interface EnvVariable {
   name: string;
-  /** Other accepted spellings (seed 002 spells the catalog variables `GLINT_*`). */
+  /** Other accepted spellings (older deployments spell the catalog variables `GLINT_*`). */
   aliases?: readonly string[];
   expects: string;
   defaultValue?: string;
@@ -15,7 +15,7 @@ export const ENV_CONTRACT = [
   { name: 'APP_ID', expects: 'the numeric GitHub App ID (App settings page); needs PRIVATE_KEY' },
   {
     name: 'PRIVATE_KEY',
-    expects: "the GitHub App's private key: base64 of the PEM file (as seed 001 says) or the PEM itself",
+    expects: "the GitHub App's private key: base64 of the PEM file (as docs/install-ghes.md says) or the PEM itself",
     sensitive: true,
   },
   {
@@ -55,7 +55,7 @@ export const ENV_CONTRACT = [
   },
   {
     name: 'PORT_URL',
-    aliases: ['GLINT_URL'],
+    aliases: ['GLINT_URL', 'PORT_API_URL', 'GLINT_API_URL'],
     expects: 'the catalog API base URL (Port or Glint)',
     defaultValue: 'https://api.getport.io with credentials, the embedded catalog without',
   },
@@ -66,7 +66,11 @@ export const ENV_CONTRACT = [
     expects: 'the catalog API client secret; needs PORT_CLIENT_ID',
     sensitive: true,
   },
-  { name: 'PORT_ORG_ID', expects: 'the catalog organization id; the actions topic is <PORT_ORG_ID>.runs', defaultValue: 'local' },
+  {
+    name: 'PORT_ORG_ID',
+    expects: "the catalog organization id (Port's credentials page); the actions topic is <PORT_ORG_ID>.runs",
+    defaultValue: 'local',
+  },
   { name: 'REDIS_URL', expects: 'a redis:// or rediss:// URL', defaultValue: 'redis://127.0.0.1:6379' },
   {
     name: 'DATABASE_URL',
@@ -91,7 +95,12 @@ export const ENV_CONTRACT = [
     expects: "milliseconds the mapper gathers live events' jq runs and catalog changes into shared calls and publish jobs, 0 to 1000; 0 turns batching off",
     defaultValue: '20',
   },
-  { name: 'RESYNC_INTERVAL_MINUTES', expects: 'minutes between full resyncs, 0 turns scheduled resyncs off', defaultValue: '60' },
+  { name: 'RESYNC_INTERVAL_MINUTES', expects: 'minutes between scheduled resyncs, 0 turns scheduled resyncs off', defaultValue: '60' },
+  {
+    name: 'FULL_RESYNC_INTERVAL_HOURS',
+    expects: 'hours between full resyncs (with stale cleanup), 1 to 720; the scheduled resyncs in between list only what changed since the last complete one',
+    defaultValue: '24',
+  },
   {
     name: 'REDELIVERY_SWEEP_MINUTES',
     expects: 'minutes between sweeps that redeliver failed webhook deliveries once, 0 turns the sweep off',

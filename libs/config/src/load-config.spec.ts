@@ -82,7 +82,7 @@ describe('loadConfig', () => {
 
   describe('PRIVATE_KEY', () => {
     it.each([
-      ['base64 of the PEM, as the seed documents it', base64(rsa)],
+      ['base64 of the PEM, as docs/install-ghes.md documents it', base64(rsa)],
       ['the PEM itself', rsa],
       ['a one-line PEM with literal \\n separators', rsa.trim().replace(/\n/g, '\\n')],
     ])('accepts %s', (_label, privateKey) => {
@@ -271,6 +271,8 @@ describe('loadConfig', () => {
     ['EVENT_PARTITIONS', '1000'],
     ['PORT', '70000'],
     ['RESYNC_INTERVAL_MINUTES', '-1'],
+    ['FULL_RESYNC_INTERVAL_HOURS', '0'],
+    ['FULL_RESYNC_INTERVAL_HOURS', 'daily'],
     ['REDELIVERY_SWEEP_MINUTES', '-5'],
     ['REDELIVERY_SWEEP_MINUTES', '2000'],
     ['LIVE_BATCH_WINDOW_MS', '-1'],

@@ -18,7 +18,7 @@ export class ConfigError extends Error {
 }
 
 /**
- * Validates the whole environment contract (ARCHITECTURE §6) in one pass. `services` are the processes
+ * Validates the whole environment contract (.env.example lists it) in one pass. `services` are the processes
  * about to run: a variable only one of them needs (the webhook secret for the gateway) is required only then.
  * Throws a ConfigError that lists every missing or invalid variable.
  */
@@ -64,6 +64,7 @@ export function loadConfig(env: Env, services: readonly ServiceName[] = SERVICE_
       liveBatchWindowMs: reader.int('LIVE_BATCH_WINDOW_MS', 20, { min: 0, max: 1000 }),
     },
     resyncIntervalMinutes: reader.int('RESYNC_INTERVAL_MINUTES', 60, { min: 0, max: 7 * 24 * 60 }),
+    fullResyncIntervalHours: reader.int('FULL_RESYNC_INTERVAL_HOURS', 24, { min: 1, max: 720 }),
     redeliverySweepMinutes: reader.int('REDELIVERY_SWEEP_MINUTES', 5, { min: 0, max: 24 * 60 }),
     sendRawDataExamples: reader.bool('SEND_RAW_DATA_EXAMPLES', true),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

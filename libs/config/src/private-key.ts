@@ -5,7 +5,7 @@ export type PrivateKeyResult = { ok: true; pem: string } | { ok: false; reason: 
 const PEM_HEADER = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
 /**
- * Accepts the GitHub App private key as seed 001 documents it (base64 of the downloaded PEM file) and as
+ * Accepts the GitHub App private key as docs/install-ghes.md documents it (base64 of the downloaded PEM file) and as
  * the PEM itself, including the single-line form with literal `\n` that env files often carry.
  */
 export function parsePrivateKey(value: string): PrivateKeyResult {

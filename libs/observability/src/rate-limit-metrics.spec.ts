@@ -12,9 +12,16 @@ describe('rateLimitRecorder', () => {
     record('installation:7', { limit: 5000, remaining: 4989, resetAt: 1_700_000_000_500 });
 
     const text = await metrics.registry.metrics();
-    expect(text).toContain('glint_github_rate_limit_remaining{scope="installation:7",service="mapper"} 4989');
-    expect(text).toContain('glint_github_rate_limit_remaining{scope="installation:8",service="mapper"} 12');
-    expect(text).toContain('glint_github_rate_limit_limit{scope="installation:7",service="mapper"} 5000');
-    expect(text).toContain('glint_github_rate_limit_reset_timestamp_seconds{scope="installation:8",service="mapper"} 1700000000');
+    expect(text).toContain('glint_github_rate_limit_remaining{scope="installation:7",resource="core",service="mapper"} 4989');
+    expect(text).toContain('glint_github_rate_limit_remaining{scope="installation:8",resource="core",service="mapper"} 12');
+    expect(text).toContain('glint_github_rate_limit_limit{scope="installation:7",resource="core",service="mapper"} 5000');
+    expect(text).toContain('glint_github_rate_limit_reset_timestamp_seconds{scope="installation:8",resource="core",service="mapper"} 1700000000');
+  });
+
+  it('labels a GraphQL budget (scope ending in :graphql) with its installation and resource graphql', async () => {
+    const metrics = new MetricsRegistry('mapper');
+    rateLimitRecorder(metrics)('installation:7:graphql', { limit: 5000, remaining: 4000, resetAt: 1_700_000_000_000 });
+
+    expect(await metrics.registry.metrics()).toContain('glint_github_rate_limit_remaining{scope="installation:7",resource="graphql",service="mapper"} 4000');
   });
 });

@@ -11,21 +11,26 @@ export interface RateLimitReading {
 
 /**
  * A listener for the GitHub layer's rate-limit readings (`createGithubAccess(…, { onRateLimit })`) that keeps
- * `glint_github_rate_limit_remaining{scope}` and `glint_github_rate_limit_limit{scope}`, where the scope is
- * `installation:<id>` in App mode, `pat` with a token, `app` for App JWT calls.
+ * `glint_github_rate_limit_remaining{scope,resource}` and `glint_github_rate_limit_limit{scope,resource}`, where the
+ * scope is `installation:<id>` in App mode, `pat` with a token, `app` for App JWT calls, and the resource `core`
+ * (REST) or `graphql` (a GraphQL budget's scope ends in `:graphql`).
  */
 export function rateLimitRecorder({ registry }: MetricsRegistry): (scope: string, reading: RateLimitReading) => void {
   const gauge = (name: string, help: string) =>
-    (registry.getSingleMetric(name) as Gauge<'scope'> | undefined) ?? new Gauge({ name, help, labelNames: ['scope'], registers: [registry] });
+    (registry.getSingleMetric(name) as Gauge<'scope' | 'resource'> | undefined) ?? new Gauge({ name, help, labelNames: ['scope', 'resource'], registers: [registry] });
   const remaining = gauge('glint_github_rate_limit_remaining', 'Requests left in the current GitHub rate-limit window, per installation (scope)');
   const limit = gauge('glint_github_rate_limit_limit', 'Requests allowed per GitHub rate-limit window, per installation (scope)');
   const resetAt = gauge('glint_github_rate_limit_reset_timestamp_seconds', 'When the current GitHub rate-limit window ends (Unix time), per installation (scope)');
-  return (scope, reading) => {
-    remaining.set({ scope }, reading.remaining);
-    limit.set({ scope }, reading.limit);
-    resetAt.set({ scope }, Math.round(reading.resetAt / 1000));
+  return (budgetScope, reading) => {
+    const graphql = budgetScope.endsWith(GRAPHQL_SUFFIX);
+    const labels = { scope: graphql ? budgetScope.slice(0, -GRAPHQL_SUFFIX.length) : budgetScope, resource: graphql ? 'graphql' : 'core' };
+    remaining.set(labels, reading.remaining);
+    limit.set(labels, reading.limit);
+    resetAt.set(labels, Math.round(reading.resetAt / 1000));
   };
 }
+
+const GRAPHQL_SUFFIX = ':graphql';
 
 /** What the GitHub layer's shared limits report (`createGithubAccess(…, { onLimits })`). */
 export interface GithubLimitsRecorder {

@@ -46,6 +46,11 @@ export interface CompleteSyncJob {
   errors: string[];
   entityDeletionThreshold: number;
   settings: PublishSettings;
+  /**
+   * `incremental`: the resync listed only what changed, so every entity it did not see is not stale; nothing is
+   * deleted. Absent: full.
+   */
+  mode?: 'full' | 'incremental';
 }
 
 export interface RawExamplesJob {

@@ -17,6 +17,8 @@ export interface CheckedFile {
   /** False when the file was gone at the head commit by the time it was read (the pull request changed again). */
   found: boolean;
   problems: readonly FileProblem[];
+  /** Accepted but ignored (a mapping's unknown keys): warning annotations, which never fail the check. */
+  warnings?: readonly FileProblem[];
 }
 
 /** An annotation as the Checks API takes it. */
@@ -24,7 +26,7 @@ export interface CheckAnnotation {
   path: string;
   start_line: number;
   end_line: number;
-  annotation_level: 'failure';
+  annotation_level: 'failure' | 'warning';
   title: string;
   message: string;
 }
@@ -34,18 +36,20 @@ export interface CheckRunOutput {
   summary: string;
 }
 
-/** One annotation per problem, on its line (line 1 when the line is unknown), saying `path: cause`. */
+/** One annotation per problem (then per warning), on its line (line 1 when the line is unknown), saying `path: cause`. */
 export function annotationsFor(files: readonly CheckedFile[]): CheckAnnotation[] {
-  return files.flatMap((file) =>
-    file.problems.map((problem) => ({
+  return files.flatMap((file) => {
+    const name = file.kind === 'port.yml' ? 'port.yml' : 'port-app-config.yml';
+    const annotation = (problem: FileProblem, level: CheckAnnotation['annotation_level'], title: string): CheckAnnotation => ({
       path: file.path,
       start_line: problem.line ?? 1,
       end_line: problem.line ?? 1,
-      annotation_level: 'failure' as const,
-      title: `Invalid ${file.kind === 'port.yml' ? 'port.yml' : 'port-app-config.yml'}`,
+      annotation_level: level,
+      title,
       message: problem.path ? `${problem.path}: ${problem.message}` : problem.message,
-    })),
-  );
+    });
+    return [...file.problems.map((problem) => annotation(problem, 'failure', `Invalid ${name}`)), ...(file.warnings ?? []).map((warning) => annotation(warning, 'warning', `Ignored in ${name}`))];
+  });
 }
 
 /** Annotations in request-sized batches; always at least one (possibly empty) batch, for the final update. */

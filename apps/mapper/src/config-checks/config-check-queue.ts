@@ -5,6 +5,7 @@ import type { GithubAccess } from '@glint/github';
 import { DEFAULT_QUEUE_PREFIX, jobIdForDelivery, QueueName, WebhookEvent } from '@glint/queue';
 import { errorMessage } from '@glint/runtime';
 import type { ConfigCheckRunner } from './config-check-runner';
+import type { FileValidationRunner } from './file-validation-runner';
 import { CHECKED_ACTIONS } from './pull-request-event';
 
 /** A pull request whose config files are to be checked: its `pull_request` delivery and the installation to check as. */
@@ -16,6 +17,8 @@ export interface ConfigCheckJob {
 
 export interface ConfigCheckQueueDependencies {
   runner: Pick<ConfigCheckRunner, 'run'>;
+  /** The `validationCheck` of file patterns, run for the same pull request events after the config files' check. */
+  fileValidation?: Pick<FileValidationRunner, 'run'>;
   access: Pick<GithubAccess, 'clientFor'>;
   connection: () => Redis;
   prefix?: string;
@@ -75,7 +78,9 @@ export class ConfigCheckQueue implements OnApplicationBootstrap, BeforeApplicati
   private async check(job: Job<ConfigCheckJob>): Promise<void> {
     const { deliveryId, installationId, payload } = job.data;
     try {
-      await this.deps.runner.run(payload, this.deps.access.clientFor(installationId));
+      const client = this.deps.access.clientFor(installationId);
+      await this.deps.runner.run(payload, client);
+      await this.deps.fileValidation?.run(payload, client);
     } catch (error) {
       this.logger.warn(`config check of delivery ${deliveryId} failed (attempt ${job.attemptsMade + 1} of ${ATTEMPTS}): ${errorMessage(error)}`);
       throw error;

@@ -111,7 +111,7 @@ export class ConfigCheckRunner {
       }
       const result = await validateConfigFile(file.path, text, this.deps.jq, file.kind);
       const problems: FileProblem[] = result.problems.map((problem) => ({ ...problem, file: file.path }));
-      const entry: CheckedFile = { ...file, found: true, problems };
+      const entry: CheckedFile = { ...file, found: true, problems, warnings: result.warnings.map((warning) => ({ ...warning, file: file.path })) };
       checked.push(entry);
       references.push(...result.blueprints.map((reference) => ({ ...reference, file: entry, problems })));
     }

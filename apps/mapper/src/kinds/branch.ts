@@ -1,5 +1,6 @@
 import { fetchBranches, GithubObject } from '@glint/github';
-import { KindModule, LiveContext } from './kind-module';
+import type { ResourceConfig } from '@glint/mapping';
+import { KindModule, listOption, LiveContext, Selector } from './kind-module';
 import { pushedBranch } from './push-paths';
 
 /** Re-read: `create`, `delete` and `push` payloads name the branch, not its REST object. */
@@ -24,10 +25,20 @@ export const branchKind: KindModule = {
     const known = live.known({ name });
     if (deleted) return [{ kind: 'branch', current: null, known, observedAt: live.deletedAt() }];
     const current = await branchObject(live, name);
-    return [{ kind: 'branch', current, known }];
+    // The live read is the detailed branch (`detailed` or not, as the peer's); protection rules only where asked for.
+    const withRules = async (object: GithubObject, resource: ResourceConfig): Promise<GithubObject> =>
+      resource.selector['protectionRules'] === true ? { ...object, __protection_rules: await live.read('GET /repos/{owner}/{repo}/branches/{branch}/protection', { branch: name }) } : object;
+    return [{ kind: 'branch', current, known, enrich: withRules }];
   },
-  keeps: (selector, object) => selector['defaultBranchOnly'] !== true || object['__is_default_branch'] === true,
+  keeps: (selector, object) => branchKept(selector, object),
 };
+
+/** `defaultBranchOnly`, else `branchNames`: the branches the listing reads. */
+function branchKept(selector: Selector, branch: GithubObject): boolean {
+  if (selector['defaultBranchOnly'] === true) return branch['__is_default_branch'] === true;
+  const names = listOption(selector['branchNames'], []);
+  return names.length === 0 || names.includes(String(branch['name']));
+}
 
 async function branchObject(live: LiveContext, branch: string): Promise<GithubObject | null> {
   const current = await live.read('GET /repos/{owner}/{repo}/branches/{branch}', { branch });

@@ -1,5 +1,6 @@
-import { fetchDeployments, GithubObject } from '@glint/github';
-import { KindModule, PayloadFirstKind, LiveContext, payloadObject, Selector } from './kind-module';
+import { Deployment, fetchDeployments, GithubObject, withFirstCommit } from '@glint/github';
+import type { ResourceConfig } from '@glint/mapping';
+import { KindModule, PayloadFirstKind, LiveContext, LiveObject, payloadObject, Selector } from './kind-module';
 
 /**
  * A `deployment` payload's object is the REST deployment, ordered by `updated_at`. A `deployment_status` moves its
@@ -15,15 +16,26 @@ export const deploymentKind: KindModule & PayloadFirstKind = {
   async liveObjects(live) {
     const deployment = payloadObject(live.payload, 'deployment');
     if (!deployment || !live.repository) return [];
+    let object: LiveObject;
     if (live.event.event === 'deployment_status') {
       if (!payloadObject(live.payload, 'deployment_status')) return [];
-      const current = await currentDeployment(live, deployment);
-      return [{ kind: 'deployment', current, known: live.known(deployment) }];
+      object = { kind: 'deployment', current: await currentDeployment(live, deployment), known: live.known(deployment) };
+    } else {
+      object = await live.fromPayload(deploymentKind, live.known(deployment), () => currentDeployment(live, deployment));
     }
-    return [await live.fromPayload(deploymentKind, live.known(deployment), () => currentDeployment(live, deployment))];
+    return [{ ...object, enrich: firstCommitFor(live) }];
   },
   keeps: (selector, object) => deploymentKept(selector, object),
 };
+
+/** `__firstCommit` and `__commitCount` for a resource with `enrichWithFirstCommit`, as its listing adds them. */
+function firstCommitFor(live: LiveContext): (object: GithubObject, resource: ResourceConfig) => Promise<GithubObject> {
+  return async (object, resource) => {
+    const repository = live.repository;
+    if (resource.selector['enrichWithFirstCommit'] !== true || !repository || typeof object['id'] !== 'number') return object;
+    return withFirstCommit(live.fetch, repository, object as Deployment);
+  };
+}
 
 export function currentDeployment(live: LiveContext, deployment: GithubObject): Promise<GithubObject | null> {
   return live.readKnown('GET /repos/{owner}/{repo}/deployments/{deployment_id}', { deployment_id: deployment['id'] });

@@ -11,10 +11,12 @@ import { folderKind } from './folder';
 import { issueKind } from './issue';
 import type { FilterScope, KindModule, LiveContext, LiveObject, Selector } from './kind-module';
 import { organizationKind } from './organization';
+import { pluginKind } from './plugin';
 import { pullRequestKind } from './pull-request';
 import { releaseKind } from './release';
 import { repositoryKind } from './repository';
 import { secretScanningAlertKind } from './secret-scanning-alert';
+import { skillKind } from './skill';
 import { branchKind } from './branch';
 import { tagKind } from './tag';
 import { teamKind } from './team';
@@ -48,6 +50,8 @@ export const KIND_MODULES: Readonly<Record<Kind, KindModule>> = {
   'secret-scanning-alerts': secretScanningAlertKind,
   file: fileKind,
   collaborator: collaboratorKind,
+  skill: skillKind,
+  plugin: pluginKind,
 };
 
 const MODULES = Object.values(KIND_MODULES);
@@ -61,7 +65,15 @@ export const OBJECT_EVENTS: readonly string[] = [...new Set(MODULES.flatMap((mod
 /** A resource's resync listing, with the mapping's top-level `repositoryType`. */
 export function fetchResource(context: FetchContext, resource: ResourceConfig, config: PortAppConfig): AsyncIterable<GithubObject[]> {
   const { query: _query, ...options } = resource.selector;
-  return KIND_MODULES[resource.kind].list(context, { repositoryType: config.repositoryType, ...options });
+  return KIND_MODULES[resource.kind].list(context, { repositoryType: config.repositoryType, ...options }, resource);
+}
+
+/** A resource's objects changed at or after `since`, for a kind that lists by update time; its whole listing otherwise. */
+export function fetchResourceChangedSince(context: FetchContext, resource: ResourceConfig, config: PortAppConfig, since: Date): AsyncIterable<GithubObject[]> {
+  const { query: _query, ...options } = resource.selector;
+  const module = KIND_MODULES[resource.kind];
+  const selector = { repositoryType: config.repositoryType, ...options };
+  return module.listChangedSince ? module.listChangedSince(context, selector, since, resource) : module.list(context, selector, resource);
 }
 
 /** The objects an event changes, of every kind. */
@@ -73,7 +85,15 @@ export async function liveObjectsOf(live: LiveContext): Promise<LiveObject[]> {
   return objects;
 }
 
-const ORGANIZATION_LEVEL: ReadonlySet<Kind> = new Set(['organization', 'user', 'team']);
+/** Kinds of the organization itself: a repository's own mapping has no say over them. */
+export const ORGANIZATION_LEVEL: ReadonlySet<Kind> = new Set(['organization', 'user', 'team']);
+
+/** Events whose objects are of organization-level kinds only: always mapped with the organization's mapping. */
+export const ORGANIZATION_LEVEL_EVENTS: ReadonlySet<string> = new Set(
+  MODULES.filter((module) => ORGANIZATION_LEVEL.has(module.kind))
+    .flatMap((module) => module.liveEvents)
+    .filter((event) => MODULES.every((module) => ORGANIZATION_LEVEL.has(module.kind) || !module.liveEvents.includes(event))),
+);
 
 /**
  * Whether a resync would list the live object: the kind's listing filters (`states`, `statuses`, …) and the mapping's

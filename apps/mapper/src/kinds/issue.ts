@@ -1,4 +1,4 @@
-import { fetchIssues } from '@glint/github';
+import { fetchIssues, fetchIssuesChangedSince } from '@glint/github';
 import { KindModule, PayloadFirstKind, listOption, payloadObject, stringOption } from './kind-module';
 
 const ISSUE_DELETING = new Set(['deleted', 'transferred']);
@@ -8,6 +8,7 @@ export const issueKind: KindModule & PayloadFirstKind = {
   kind: 'issue',
   repositoryScoped: true,
   list: (context, selector) => fetchIssues(context, selector),
+  listChangedSince: (context, selector, since) => fetchIssuesChangedSince(context, selector, since),
   liveEvents: ['issues'],
   // The peer's documented issue mapping, the `state` and `labels` filters, identity and order.
   payloadFields: ['id', 'number', 'title', 'state', 'labels[].name', 'user.login', 'assignees[].login', 'html_url', 'created_at', 'updated_at', 'closed_at', 'body'],

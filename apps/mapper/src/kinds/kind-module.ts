@@ -93,8 +93,17 @@ export interface KindModule {
   readonly kind: Kind;
   /** Listed repository by repository, so `FetchContext.repositories` narrows the listing to some repositories. */
   readonly repositoryScoped: boolean;
-  /** The resync listing, page by page. The selector carries the top-level `repositoryType` beside the resource's options. */
-  list(context: FetchContext, selector: Selector): AsyncIterable<GithubObject[]>;
+  /**
+   * The resync listing, page by page. The selector carries the top-level `repositoryType` beside the resource's options;
+   * `resource`, when given, is the resource listed for (whose mapping may choose the API: repositories, pull requests).
+   */
+  list(context: FetchContext, selector: Selector, resource?: ResourceConfig): AsyncIterable<GithubObject[]>;
+  /**
+   * The objects `list` covers that changed at or after `since`, including those that left the listing since (a pull
+   * request closed: `keeps` then says false, and an incremental resync deletes its entity). Absent: an incremental
+   * resync lists the kind in full (its pages conditional, so unchanged ones cost nothing).
+   */
+  listChangedSince?(context: FetchContext, selector: Selector, since: Date, resource?: ResourceConfig): AsyncIterable<GithubObject[]>;
   /** The webhook events whose objects include objects of this kind. */
   readonly liveEvents: readonly string[];
   liveObjects(live: LiveContext): Promise<LiveObject[]>;

@@ -1,4 +1,4 @@
-import { enrichRepository, FetchContext, GithubObject, Repository, RepositorySelector } from '@glint/github';
+import { enrichRepository, FetchContext, GithubObject, relationsOf, Repository, RepositorySelector } from '@glint/github';
 
 type Part = 'files' | 'relations';
 
@@ -9,7 +9,7 @@ interface Entry {
 
 const ADDED_FIELDS: Record<Part, readonly string[]> = {
   files: ['__includedFiles'],
-  relations: ['__teams', '__collaborators', 'custom_properties'],
+  relations: ['__teams', '__collaborators', 'custom_properties', '__sbom', '__pages'],
 };
 
 /**
@@ -29,7 +29,7 @@ export class RepositoryEnrichments {
 
   async enrich(context: FetchContext, repository: Repository, selector: RepositorySelector): Promise<Repository> {
     const files = selector.includedFiles?.length ? await this.part('files', context, repository, { includedFiles: selector.includedFiles }) : {};
-    const relations = selector.includedRelations?.length ? await this.part('relations', context, repository, { includedRelations: selector.includedRelations }) : {};
+    const relations = relationsOf(selector).size > 0 ? await this.part('relations', context, repository, { includedRelations: selector.includedRelations, include: selector.include }) : {};
     return { ...repository, ...files, ...relations };
   }
 

@@ -1,5 +1,6 @@
-import { fetchRepositories, GithubObject, Repository } from '@glint/github';
+import { fetchRepositories, fetchRepositoriesChangedSinceGraphql, fetchRepositoriesGraphql, GithubObject, Repository } from '@glint/github';
 import { payloadOf } from '../events/webhook-payload';
+import { listingApi } from './listing-api';
 import { KindModule, PayloadFirstKind, LiveContext, LiveObject } from './kind-module';
 import { changedPaths, pushedBranch } from './push-paths';
 
@@ -13,9 +14,26 @@ const REPOSITORY_GONE = new Set(['deleted', 'archived']);
 export const repositoryKind: KindModule & PayloadFirstKind = {
   kind: 'repository',
   repositoryScoped: false,
-  list: async function* (context, selector) {
+  list: async function* (context, selector, resource) {
+    if (listingApi('repository', context, selector, resource).api === 'graphql') {
+      yield* fetchRepositoriesGraphql(context, selector);
+      return;
+    }
     // Archived repositories are not catalogued: archiving one deletes its entity.
     for await (const page of fetchRepositories(context, selector)) yield page.filter((repository) => repository['archived'] !== true);
+  },
+  // The organization's listing costs nothing when no repository changed (304); only the changed ones are enriched.
+  // Archived ones stay in: `keeps` says false, so an incremental resync deletes their entities.
+  listChangedSince: async function* (context, selector, since, resource) {
+    if (listingApi('repository', context, selector, resource).api === 'graphql') {
+      yield* fetchRepositoriesChangedSinceGraphql(context, selector, since);
+      return;
+    }
+    const { includedFiles: _files, includedRelations: _relations, include: _include, ...listing } = selector;
+    for await (const page of fetchRepositories(context, listing)) {
+      const changed = page.filter((repository) => changedSince(repository, since));
+      if (changed.length > 0) yield* fetchRepositories({ ...context, repositories: changed }, selector);
+    }
   },
   liveEvents: ['repository', 'push'],
   // The shipped mapping's fields, the `repositoryType` and archive filters, identity and order.
@@ -54,6 +72,11 @@ async function pushedRepository(live: LiveContext): Promise<LiveObject[]> {
   live.enrichments.filesChanged(live.fetch.organization, repository.name);
   const current = await live.read('GET /repos/{owner}/{repo}');
   return [{ kind: 'repository', current: current as Repository | null, known: repository, enrich: live.enrichRepository }];
+}
+
+/** Updated (settings, archive, rename) or pushed to (its included files may differ) at or after `since`. */
+function changedSince(repository: Repository, since: Date): boolean {
+  return [repository['updated_at'], repository['pushed_at']].some((time) => typeof time === 'string' && Date.parse(time) >= since.getTime());
 }
 
 function includedFilesOf(selector: Readonly<Record<string, unknown>>): string[] {

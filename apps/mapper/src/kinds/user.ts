@@ -1,4 +1,4 @@
-import { fetchUsers } from '@glint/github';
+import { fetchUsers, samlEmails, withSamlEmails } from '@glint/github';
 import { payloadOf } from '../events/webhook-payload';
 import { KindModule, PayloadFirstKind } from './kind-module';
 
@@ -6,7 +6,7 @@ import { KindModule, PayloadFirstKind } from './kind-module';
 export const userKind: KindModule & PayloadFirstKind = {
   kind: 'user',
   repositoryScoped: false,
-  list: (context) => fetchUsers(context),
+  list: (context, selector) => fetchUsers(context, { includeSAMLEmail: selector['includeSAMLEmail'] === true }),
   liveEvents: ['organization'],
   // The peer's default mapping maps users by login.
   payloadFields: ['id', 'login'],
@@ -14,6 +14,14 @@ export const userKind: KindModule & PayloadFirstKind = {
     const payload = payloadOf(live.event, 'organization');
     if (!payload || (payload.action !== 'member_added' && payload.action !== 'member_removed') || !payload.membership.user) return [];
     const object = { ...payload.membership.user, __organization: live.fetch.organization };
-    return [{ kind: 'user', current: payload.action === 'member_added' ? object : null, known: object, observedAt: live.deletedAt() }];
+    return [
+      {
+        kind: 'user',
+        current: payload.action === 'member_added' ? object : null,
+        known: object,
+        observedAt: live.deletedAt(),
+        enrich: async (user, resource) => (resource.selector['includeSAMLEmail'] === true ? withSamlEmails([user], await samlEmails(live.fetch, 'includeSAMLEmail'))[0] : user),
+      },
+    ];
   },
 };

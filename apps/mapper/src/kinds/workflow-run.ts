@@ -1,5 +1,5 @@
-import { fetchWorkflowRuns } from '@glint/github';
-import { KindModule, PayloadFirstKind, listOption, payloadObject } from './kind-module';
+import { fetchWorkflowRuns, GithubObject } from '@glint/github';
+import { KindModule, PayloadFirstKind, listOption, payloadObject, Selector } from './kind-module';
 
 /** A `workflow_run` payload's object is the REST run (`GET …/actions/runs/{id}`), ordered by `updated_at`. */
 export const workflowRunKind: KindModule & PayloadFirstKind = {
@@ -32,6 +32,18 @@ export const workflowRunKind: KindModule & PayloadFirstKind = {
   },
   keeps(selector, object) {
     const statuses = listOption(selector['statuses'], []);
-    return statuses.length === 0 || statuses.includes(String(object['status'])) || statuses.includes(String(object['conclusion']));
+    const status = statuses.length === 0 || statuses.includes(String(object['status'])) || statuses.includes(String(object['conclusion']));
+    return status && createdInWindow(selector, object);
   },
 };
+
+/** The listing's `created` filter (`since` days, else `since_date`), which GitHub applies to whole days. */
+function createdInWindow(selector: Selector, run: GithubObject, now = Date.now()): boolean {
+  const created = Date.parse(String(run['created_at']));
+  const since = selector['since'];
+  const sinceDate = selector['since_date'];
+  let from: number | undefined;
+  if (typeof since === 'number') from = Date.parse(new Date(now - since * 86_400_000).toISOString().slice(0, 10));
+  else if (typeof sinceDate === 'string') from = Date.parse(sinceDate);
+  return from === undefined || Number.isNaN(from) || Number.isNaN(created) || created >= from;
+}

@@ -19,7 +19,7 @@ import { liveObjectsOf, LiveReads } from '../kinds';
 
 export interface LiveEventDependencies {
   access: Pick<GithubAccess, 'installations' | 'clientFor'>;
-  mappingSource: Pick<MappingConfigSource, 'forOrganization' | 'invalidate'>;
+  mappingSource: Pick<MappingConfigSource, 'forOrganization' | 'forRepository' | 'invalidate'>;
   mapping: Pick<EntityMapping, 'mapLive'>;
   /** The publish queue; in the service, a PublishBatcher that gathers live events' changes into shared jobs. */
   publisher: ChangesPublisher;

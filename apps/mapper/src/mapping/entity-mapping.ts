@@ -8,6 +8,15 @@ export interface MappedPage {
   /** Objects the selector left out. */
   filtered: number;
   issues: MappingIssue[];
+  /** The issues that cost an object its entity (its mapping failed, or gave no valid identifier or blueprint). */
+  skipped: MappingIssue[];
+}
+
+export interface LiveMapping {
+  changes: EntityChange[];
+  issues: MappingIssue[];
+  /** The issues that cost an object its entity; absent from stand-ins that skip nothing. */
+  skipped?: MappingIssue[];
 }
 
 export function publishSettingsOf(config: PortAppConfig): PublishSettings {
@@ -30,6 +39,7 @@ export class EntityMapping {
       upserts: result.entities.map((entity) => ({ type: 'upsert', entity: entity as CatalogEntity, observedAt })),
       filtered: result.filtered,
       issues: [...result.skipped, ...result.fieldErrors],
+      skipped: result.skipped,
     };
   }
 
@@ -37,14 +47,16 @@ export class EntityMapping {
    * A live change: objects that exist now become upserts when the selector keeps them and deletes when it no longer
    * does; objects that are gone (or that the event's own filters exclude) become deletes of what they mapped to.
    */
-  async mapLive(config: PortAppConfig, resourceIndex: number, present: readonly GithubObject[], gone: readonly GithubObject[], observedAt: string): Promise<{ changes: EntityChange[]; issues: MappingIssue[] }> {
+  async mapLive(config: PortAppConfig, resourceIndex: number, present: readonly GithubObject[], gone: readonly GithubObject[], observedAt: string): Promise<LiveMapping> {
     const { selected, unfiltered } = this.mappersOf(config, resourceIndex);
     const changes: EntityChange[] = [];
     const issues: MappingIssue[] = [];
+    const skipped: MappingIssue[] = [];
     const dropped: GithubObject[] = [...gone];
     for (const object of present) {
       const result = await selected.map([object]);
       issues.push(...result.skipped, ...result.fieldErrors);
+      skipped.push(...result.skipped);
       if (result.filtered > 0) dropped.push(object);
       for (const entity of result.entities) changes.push({ type: 'upsert', entity: entity as CatalogEntity, observedAt });
     }
@@ -54,7 +66,7 @@ export class EntityMapping {
         if (typeof entity.identifier === 'string') changes.push({ type: 'delete', blueprint: entity.blueprint, identifier: entity.identifier, observedAt });
       }
     }
-    return { changes, issues };
+    return { changes, issues, skipped };
   }
 
   private mappersOf(config: PortAppConfig, resourceIndex: number): { selected: ResourceMapper; unfiltered: ResourceMapper } {

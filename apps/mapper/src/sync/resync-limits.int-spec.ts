@@ -120,7 +120,10 @@ describe('resyncs within the limits of GitHub.com', () => {
     connections.push(connection);
     // A producer connection fails what is sent before it is ready, and the limits would let requests go meanwhile.
     if (connection.status !== 'ready') await new Promise((resolve) => connection.once('ready', resolve));
-    return createGithubAccess(config.github, { clock: { now: () => sim.now() }, limitsRedis: connection, limitsKeyPrefix, ...dependencies });
+    const github = createGithubAccess(config.github, { clock: { now: () => sim.now() }, limitsRedis: connection, limitsKeyPrefix, ...dependencies });
+    // Without its GraphQL client: these resyncs list through REST, repository by repository, whose limits and faults are
+    // tested here (the GraphQL listings' own in kinds/graphql-listing.int-spec.ts).
+    return { installations: () => github.installations(), clientFor: (id) => github.clientFor(id), appClient: () => github.appClient(), stats: () => github.stats() };
   }
 
   function pod(github: GithubAccess): { runner: ResyncRunner; producer: PublishProducer; status: SyncStatusStore; metrics: SyncMetrics } {

@@ -67,9 +67,17 @@ describe('ResyncRunner on the GitHub simulator', () => {
     await sim?.close();
   });
 
+  /**
+   * The access without a GraphQL client: the listings go through REST, one repository at a time, whose per-repository
+   * failure these tests inject (the GraphQL listings' own are tested in kinds/graphql-listing.int-spec.ts).
+   */
+  function restOnly(): GithubAccess {
+    return { installations: () => access.installations(), clientFor: (id) => access.clientFor(id), appClient: () => access.appClient(), stats: () => access.stats() };
+  }
+
   function runner(): ResyncRunner {
     return new ResyncRunner({
-      access,
+      access: restOnly(),
       mappingSource: new MappingConfigSource(jq),
       mapping: new EntityMapping(jq),
       producer,

@@ -19,10 +19,13 @@ interface RecordedRun {
 /** A runner whose runs wait until the test lets them finish, so requests can arrive while one runs. */
 class GatedRunner {
   readonly runs: RecordedRun[] = [];
+  /** What each run was asked to be (`full`, or `auto`: incremental when the watermark allows). */
+  readonly modes: string[] = [];
   private release?: () => void;
   running = false;
 
-  async run(_installation: GithubInstallation, reason: string, overtakenBy: () => Promise<string | undefined>): Promise<SyncStatus> {
+  async run(_installation: GithubInstallation, reason: string, overtakenBy: () => Promise<string | undefined>, mode: string): Promise<SyncStatus> {
+    this.modes.push(mode);
     this.running = true;
     await new Promise<void>((resolve) => (this.release = resolve));
     this.runs.push({ reason, overtakenBy: await overtakenBy() });
@@ -108,5 +111,18 @@ describe('ResyncScheduler on the real Redis', () => {
     await waitFor('the resync to finish', async () => (runner.runs.length === 1 ? true : undefined));
 
     expect(runner.runs).toEqual([{ reason: 'the mapping changed', overtakenBy: undefined }]);
+  });
+
+  it("asks the schedule's resyncs to be incremental when the watermark allows, and a requested one to be full", async () => {
+    await scheduler.requestAll('schedule', 'auto');
+    await waitFor('the scheduled resync to run', async () => (runner.running ? true : undefined));
+    runner.finish();
+    await waitFor('the scheduled resync to finish', async () => (runner.runs.length === 1 ? true : undefined));
+    await scheduler.request(installation, 'the mapping changed', 'follow-up');
+    await waitFor('the requested resync to run', async () => (runner.running ? true : undefined));
+    runner.finish();
+    await waitFor('the requested resync to finish', async () => (runner.runs.length === 2 ? true : undefined));
+
+    expect(runner.modes).toEqual(['auto', 'full']);
   });
 });

@@ -5,30 +5,40 @@ import type { GithubAccess, GithubInstallation } from '@glint/github';
 import { DEFAULT_QUEUE_PREFIX, QueueName } from '@glint/queue';
 import { withLogContext } from '@glint/runtime';
 import type { ResyncRunner } from './resync-runner';
+import type { RequestedMode } from './resync-watermarks';
 import type { SyncMetrics } from './sync-metrics';
 
 /**
  * What a request does when a resync of the installation is already running: a due resync (the schedule, start) is
- * skipped, as seed 003 says; a change (a repository deleted or renamed, the mapping changed) may have come after the
- * running resync listed what it touched, so it asks for one more resync after it (`follow-up`), and the running one
- * leaves its stale cleanup to that one.
+ * skipped, as the running one reads the same state; a change (a repository deleted or renamed, the mapping changed)
+ * may have come after the running resync listed what it touched, so it asks for one more resync after it
+ * (`follow-up`), and the running one leaves its stale cleanup to that one.
  */
 export type WhenRunning = 'skip' | 'follow-up';
 
 export interface ResyncRequester {
   /** Queues a resync of the installation unless one is already waiting, or running (see `WhenRunning`). */
-  request(installation: GithubInstallation, reason: string, whenRunning?: WhenRunning): Promise<boolean>;
+  request(installation: GithubInstallation, reason: string, whenRunning?: WhenRunning, mode?: RequestedMode): Promise<boolean>;
 }
 
-interface ResyncJob {
+export interface ResyncJob {
   installation: GithubInstallation;
   reason: string;
+  /** Absent: full (a request, `glint resync`); the schedule's and the start's are `auto`. */
+  mode?: RequestedMode;
+}
+
+/** Every installation, listed from GitHub when the job runs: the schedule's job, and `glint resync --all`'s with a reason. */
+export interface AllInstallationsJob {
+  reason?: string;
+  /** What each installation's resync is asked to be; absent: full. */
+  mode?: RequestedMode;
 }
 
 const SCHEDULE_ID = 'resync-every-installation';
-const deduplicationIdOf = (installation: GithubInstallation) => `installation-${installation.id}`;
-const ALL_INSTALLATIONS_JOB = 'resync-all';
-const RESYNC_JOB = 'resync';
+export const deduplicationIdOf = (installation: GithubInstallation) => `installation-${installation.id}`;
+export const ALL_INSTALLATIONS_JOB = 'resync-all';
+export const RESYNC_JOB = 'resync';
 /** Resyncs one mapper process runs at once (different installations; one installation never runs twice). */
 export const RESYNC_CONCURRENCY = 2;
 
@@ -39,8 +49,8 @@ export const RESYNC_CONCURRENCY = 2;
  */
 export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('resync');
-  private readonly queue: Queue<ResyncJob | Record<string, never>>;
-  private worker?: Worker<ResyncJob | Record<string, never>>;
+  private readonly queue: Queue<ResyncJob | AllInstallationsJob>;
+  private worker?: Worker<ResyncJob | AllInstallationsJob>;
   /** BullMQ leaves connections it was given open: these are closed here. */
   private readonly connections: Redis[] = [];
   private readonly followUps: FollowUps;
@@ -64,11 +74,11 @@ export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap,
     this.worker = new Worker(QueueName.Resync, (job) => this.process(job), { connection: this.connect(), prefix: this.deps.prefix ?? DEFAULT_QUEUE_PREFIX, concurrency: RESYNC_CONCURRENCY, lockDuration: 60_000 });
     this.worker.on('error', (error) => this.logger.warn(`resync worker: ${error.message}`));
     if (this.deps.intervalMinutes > 0) {
-      await this.queue.upsertJobScheduler(SCHEDULE_ID, { every: this.deps.intervalMinutes * 60_000 }, { name: ALL_INSTALLATIONS_JOB, data: {} });
+      await this.queue.upsertJobScheduler(SCHEDULE_ID, { every: this.deps.intervalMinutes * 60_000 }, { name: ALL_INSTALLATIONS_JOB, data: { mode: 'auto' } });
     } else {
       await this.queue.removeJobScheduler(SCHEDULE_ID);
     }
-    if (this.deps.startWithResync !== false) await this.requestAll('start');
+    if (this.deps.startWithResync !== false) await this.requestAll('start', 'auto');
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -83,7 +93,8 @@ export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap,
     return connection;
   }
 
-  async requestAll(reason: string): Promise<void> {
+  /** `auto`: each is incremental when its watermark allows (see `decideMode`), else full. */
+  async requestAll(reason: string, mode: RequestedMode = 'full'): Promise<void> {
     let installations: GithubInstallation[];
     try {
       installations = await this.deps.access.installations();
@@ -91,10 +102,10 @@ export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap,
       this.logger.error(`cannot list the installations to resync (${reason}): ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    for (const installation of installations) await this.request(installation, reason);
+    for (const installation of installations) await this.request(installation, reason, 'skip', mode);
   }
 
-  async request(installation: GithubInstallation, reason: string, whenRunning: WhenRunning = 'skip'): Promise<boolean> {
+  async request(installation: GithubInstallation, reason: string, whenRunning: WhenRunning = 'skip', mode: RequestedMode = 'full'): Promise<boolean> {
     const deduplicationId = deduplicationIdOf(installation);
     const pendingJobId = await this.queue.getDeduplicationJobId(deduplicationId);
     if (pendingJobId && whenRunning === 'follow-up' && (await this.queue.getJobState(pendingJobId)) === 'active') {
@@ -107,14 +118,14 @@ export class ResyncScheduler implements ResyncRequester, OnApplicationBootstrap,
       this.logger.log(`resync of ${installation.accountLogin} skipped (${reason}): one is already due or running`);
       return false;
     }
-    await this.queue.add(RESYNC_JOB, { installation, reason }, { deduplication: { id: deduplicationId } });
+    await this.queue.add(RESYNC_JOB, { installation, reason, mode }, { deduplication: { id: deduplicationId } });
     return true;
   }
 
-  private async process(job: Job<ResyncJob | Record<string, never>>): Promise<unknown> {
-    if (job.name === ALL_INSTALLATIONS_JOB) return this.requestAll('schedule');
-    const { installation, reason } = job.data as ResyncJob;
-    const status = await withLogContext({ installationId: installation.id }, () => this.deps.runner.run(installation, reason, () => this.followUps.peek(installation)));
+  private async process(job: Job<ResyncJob | AllInstallationsJob>): Promise<unknown> {
+    if (job.name === ALL_INSTALLATIONS_JOB) return this.requestAll(job.data.reason ?? 'schedule', job.data.mode);
+    const { installation, reason, mode } = job.data as ResyncJob;
+    const status = await withLogContext({ installationId: installation.id }, () => this.deps.runner.run(installation, reason, () => this.followUps.peek(installation), mode ?? 'full'));
     const followUp = await this.followUps.take(installation);
     if (followUp) {
       // The de-duplication key lasts until this job finishes: released now, so the follow-up can be queued.

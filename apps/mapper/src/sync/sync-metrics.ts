@@ -7,6 +7,8 @@ export class SyncMetrics {
   readonly objects: Counter<'kind'>;
   readonly kindSeconds: Histogram<'kind'>;
   readonly repositoryFailures: Counter<'kind'>;
+  readonly units: Counter<'kind' | 'resource'>;
+  readonly limitWaitSeconds: Counter<'kind'>;
 
   constructor({ registry }: MetricsRegistry) {
     this.resyncs = new Counter({ name: 'glint_resyncs_total', help: 'Finished resyncs by outcome (completed, failed)', labelNames: ['outcome'], registers: [registry] });
@@ -15,6 +17,18 @@ export class SyncMetrics {
     this.repositoryFailures = new Counter({
       name: 'glint_resync_repository_failures_total',
       help: 'Repositories whose listing of a kind failed in a resync (the others were still listed; the resync is incomplete), by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    });
+    this.units = new Counter({
+      name: 'glint_resync_units_total',
+      help: "GitHub rate-limit units resyncs spent, by kind and resource (core: REST answers other than 304; graphql: queries' cost)",
+      labelNames: ['kind', 'resource'],
+      registers: [registry],
+    });
+    this.limitWaitSeconds = new Counter({
+      name: 'glint_resync_limit_wait_seconds_total',
+      help: "Seconds resync requests waited for GitHub's rate limits, the resync reservation or the limits shared by pods, by kind",
       labelNames: ['kind'],
       registers: [registry],
     });

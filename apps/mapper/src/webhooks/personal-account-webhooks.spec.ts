@@ -3,7 +3,7 @@ import { Secret } from '@glint/config';
 import { GithubAccess, GithubInstallation, GithubPermissionError, GithubRestClient } from '@glint/github';
 import { MetricsRegistry } from '@glint/observability';
 import type { ManagedWebhookRow, ManagedWebhooks } from './managed-webhook-store';
-import { SEED_WEBHOOK_EVENTS } from './webhook-events';
+import { SUBSCRIBED_WEBHOOK_EVENTS } from './webhook-events';
 import { WebhookMetrics } from './webhook-metrics';
 import type { GithubHook } from './webhook-plan';
 import { WebhookReconciler } from './webhook-reconciler';
@@ -86,7 +86,7 @@ function accessTo(github: FakeGithub): GithubAccess {
     installations: async () => [alice],
     clientFor: () => github,
     appClient: () => github,
-    stats: () => ({ requests: 0, notModified: 0, serverRetries: 0, rateLimitWaits: 0, pageShrinks: 0 }),
+    stats: () => ({ requests: 0, notModified: 0, serverRetries: 0, rateLimitWaits: 0, pageShrinks: 0, graphqlQueries: 0, graphqlPoints: 0 }),
   };
 }
 
@@ -119,7 +119,7 @@ describe('BASE_URL webhooks of a personal account', () => {
 
     expect(github.calls).toEqual(['GET /installation/repositories', 'GET /repos/alice/api/hooks', 'POST /repos/alice/api/hooks']);
     const [hook] = github.hooks.get('alice/api') ?? [];
-    expect(hook.events).toEqual(SEED_WEBHOOK_EVENTS.filter((event) => !['organization', 'team', 'membership', 'member'].includes(event)));
+    expect(hook.events).toEqual(SUBSCRIBED_WEBHOOK_EVENTS.filter((event) => !['organization', 'team', 'membership', 'member'].includes(event)));
     expect(hook.config).toMatchObject({ url: `${BASE_URL}/webhook`, content_type: 'json', secret: '********' });
     expect(store.rows.get('repository:alice/api')).toMatchObject({ installationId: 7, hookId: hook.id, url: `${BASE_URL}/webhook` });
   });

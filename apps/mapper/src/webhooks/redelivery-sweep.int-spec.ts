@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { ManagedWebhookStore } from './managed-webhook-store';
 import { MAX_LOOKBACK_MS } from './failed-deliveries';
 import { RedeliverySweep } from './redelivery-sweep';
-import { SEED_WEBHOOK_EVENTS } from './webhook-events';
+import { SUBSCRIBED_WEBHOOK_EVENTS } from './webhook-events';
 import { WebhookMetrics } from './webhook-metrics';
 
 const SECRET = 'sweep-secret';
@@ -51,10 +51,10 @@ describe('RedeliverySweep against the GitHub simulator', () => {
       org,
       name: 'web',
       active: true,
-      events: [...SEED_WEBHOOK_EVENTS],
+      events: [...SUBSCRIBED_WEBHOOK_EVENTS],
       config: { url: receiver.url, content_type: 'json', secret: SECRET },
     });
-    await new ManagedWebhookStore(dataSource).save({ target: `organization:${org}`, installationId, hookId: hook.id, url: receiver.url, events: [...SEED_WEBHOOK_EVENTS], secretFingerprint: 'unused' });
+    await new ManagedWebhookStore(dataSource).save({ target: `organization:${org}`, installationId, hookId: hook.id, url: receiver.url, events: [...SUBSCRIBED_WEBHOOK_EVENTS], secretFingerprint: 'unused' });
     await receiver.waitFor(1);
     receiver.clear();
     return hook.id;

@@ -1,5 +1,5 @@
-/** The events the install guide subscribes (seed 004), which the mapper handles; a BASE_URL webhook subscribes them. */
-export const SEED_WEBHOOK_EVENTS = [
+/** The events the mapper handles: the App subscribes to them (docs/install-ghes.md), and so does a BASE_URL webhook. */
+export const SUBSCRIBED_WEBHOOK_EVENTS = [
   'repository',
   'pull_request',
   'issues',
@@ -23,5 +23,5 @@ export const SEED_WEBHOOK_EVENTS = [
 const ORGANIZATION_ONLY_EVENTS: ReadonlySet<string> = new Set(['organization', 'team', 'membership', 'member']);
 
 export function webhookEventsFor(accountType: 'Organization' | 'User'): string[] {
-  return SEED_WEBHOOK_EVENTS.filter((event) => accountType === 'Organization' || !ORGANIZATION_ONLY_EVENTS.has(event));
+  return SUBSCRIBED_WEBHOOK_EVENTS.filter((event) => accountType === 'Organization' || !ORGANIZATION_ONLY_EVENTS.has(event));
 }

@@ -8,7 +8,7 @@ import { createTemporaryDatabase, GithubSimulator, TemporaryDatabase, WebhookRec
 import type { DataSource } from 'typeorm';
 import { SyncedAccounts } from '../mapping/synced-accounts';
 import { ManagedWebhookStore } from './managed-webhook-store';
-import { SEED_WEBHOOK_EVENTS } from './webhook-events';
+import { SUBSCRIBED_WEBHOOK_EVENTS } from './webhook-events';
 import { WebhookMetrics } from './webhook-metrics';
 import { WebhookReconciler } from './webhook-reconciler';
 
@@ -84,13 +84,13 @@ describe('WebhookReconciler against the GitHub simulator', () => {
 
   afterAll(() => jq.close());
 
-  it('creates one webhook with the URL, the seed events and the secret, and GitHub then delivers to it', async () => {
+  it('creates one webhook with the URL, the subscribed events and the secret, and GitHub then delivers to it', async () => {
     const { sut, metrics } = await pod();
 
     expect(await sut.reconcileAll('start')).toEqual([{ target: `organization:${org}`, outcome: 'created' }]);
 
     expect(hooks()).toHaveLength(1);
-    expect(hooks()[0]).toMatchObject({ url: receiver.url, contentType: 'json', active: true, secret: SECRET, events: [...SEED_WEBHOOK_EVENTS] });
+    expect(hooks()[0]).toMatchObject({ url: receiver.url, contentType: 'json', active: true, secret: SECRET, events: [...SUBSCRIBED_WEBHOOK_EVENTS] });
     const [ping] = await receiver.waitFor(1);
     expect(ping).toMatchObject({ event: 'ping', signatureValid: true });
     const repo = sim.state.organization(org)?.repos.find((candidate) => candidate.name !== '.github-private')?.name ?? '';
@@ -142,7 +142,7 @@ describe('WebhookReconciler against the GitHub simulator', () => {
 
     expect(sim.stats().byRoute['PATCH /orgs/{org}/hooks/{id}']).toBe(1);
     expect(writes()).toBe(1);
-    expect(hooks()).toEqual([expect.objectContaining({ id: hookId, url: receiver.url, active: true, contentType: 'json', secret: env.WEBHOOK_SECRET ?? SECRET, events: [...SEED_WEBHOOK_EVENTS] })]);
+    expect(hooks()).toEqual([expect.objectContaining({ id: hookId, url: receiver.url, active: true, contentType: 'json', secret: env.WEBHOOK_SECRET ?? SECRET, events: [...SUBSCRIBED_WEBHOOK_EVENTS] })]);
     sim.resetStats();
     expect(await sut.reconcileAll('schedule')).toEqual([{ target: `organization:${org}`, outcome: 'unchanged' }]);
     expect(writes()).toBe(0);
@@ -166,7 +166,7 @@ describe('WebhookReconciler against the GitHub simulator', () => {
 
   it('adopts a hook someone else made to the same URL: one PATCH sets the secret it cannot read', async () => {
     const now = new Date().toISOString();
-    sim.state.orgHooks.push({ id: 777, orgLogin: org, url: receiver.url, secret: 'someone-elses', contentType: 'json', insecureSsl: '1', events: [...SEED_WEBHOOK_EVENTS], active: true, createdAt: now, updatedAt: now });
+    sim.state.orgHooks.push({ id: 777, orgLogin: org, url: receiver.url, secret: 'someone-elses', contentType: 'json', insecureSsl: '1', events: [...SUBSCRIBED_WEBHOOK_EVENTS], active: true, createdAt: now, updatedAt: now });
     const { sut } = await pod();
 
     expect(await sut.reconcileAll('start')).toEqual([{ target: `organization:${org}`, outcome: 'updated' }]);

@@ -34,7 +34,7 @@ export interface AccountWebhooks {
 
 /**
  * BASE_URL: a webhook to the gateway on every synced organization (each repository of a personal account), with the
- * seed's events, JSON, active, signed with WEBHOOK_SECRET. An existing one is found by the hook id Glint recorded or
+ * subscribed events, JSON, active, signed with WEBHOOK_SECRET. An existing one is found by the hook id Glint recorded or
  * by its URL and patched only where it differs: events, URL (a changed BASE_URL moves the hook instead of adding a
  * second), content type, active, or the secret, whose salted fingerprint Glint records since GitHub never shows it.
  * Each target is reconciled under a Postgres lock, so pods starting together create one hook. Failures are logged

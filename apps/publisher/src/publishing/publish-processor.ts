@@ -112,6 +112,8 @@ export class PublishProcessor {
       this.deps.metrics.staleDeleted.inc({ installation }, report.deleted);
       this.logger.log(`resync ${syncId} of installation ${installation}: ${report.deleted} stale entities deleted of ${report.owned} owned (${report.protectedByRelations} kept as relation targets, ${report.failed.length} failed)`);
       for (const failed of report.failed) this.logger.warn(`stale ${failed.identifier} could not be deleted: ${failed.message}`);
+    } else if (report.outcome === 'skipped-incremental') {
+      this.logger.log(`resync ${syncId} of installation ${installation}: ${report.reason}`);
     } else {
       this.logger.warn(`resync ${syncId} of installation ${installation}: ${report.reason}`);
     }

@@ -2,7 +2,7 @@ import type { MetricsRegistry } from '@glint/observability';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
 export type EntityOutcome = 'created' | 'updated' | 'unchanged' | 'outdated' | 'deleted' | 'failed';
-export type CleanupOutcome = 'deleted' | 'skipped-incomplete' | 'skipped-threshold' | 'failed';
+export type CleanupOutcome = 'deleted' | 'skipped-incomplete' | 'skipped-incremental' | 'skipped-threshold' | 'failed';
 
 /** What the availability gauges read at each scrape. */
 export interface AvailabilitySource {

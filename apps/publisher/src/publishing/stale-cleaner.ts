@@ -6,6 +6,7 @@ import { LOCKED_ENTITIES_PER_TRANSACTION } from './change-publisher';
 
 export type CleanupReport =
   | { outcome: 'skipped-incomplete'; reason: string }
+  | { outcome: 'skipped-incremental'; reason: string }
   | { outcome: 'skipped-threshold'; reason: string; owned: number; stale: number }
   | { outcome: 'deleted'; owned: number; stale: number; deleted: number; protectedByRelations: number; failed: Array<{ identifier: string; message: string }>; rewriteNext: number };
 
@@ -25,6 +26,9 @@ export class StaleEntityCleaner {
   async complete(job: CompleteSyncJob, failedPublishJobs: number): Promise<CleanupReport> {
     const problems = [...job.errors];
     if (failedPublishJobs > 0) problems.push(`${failedPublishJobs} publish job(s) of the sync failed`);
+    if (job.mode === 'incremental') {
+      return { outcome: 'skipped-incremental', reason: 'an incremental resync lists only what changed, so nothing it did not see is stale; nothing is deleted' };
+    }
     if (!job.complete || problems.length > 0) {
       return { outcome: 'skipped-incomplete', reason: `the resync did not finish without errors, so nothing is deleted: ${problems.join('; ') || 'it was interrupted'}` };
     }

@@ -65,7 +65,7 @@ export function objectSyncFakes(objects: readonly LiveObject[], publisher = new 
   const mappedAt: string[] = [];
   const deps: ObjectSyncDependencies = {
     access: { installations: async () => [ACME], clientFor: () => noGithub },
-    mappingSource: { forOrganization: async () => LOADED_MAPPING },
+    mappingSource: { forOrganization: async () => LOADED_MAPPING, forRepository: async () => LOADED_MAPPING },
     mapping: {
       mapLive: async (_config, _index, present, _gone, observedAt) => {
         mappedAt.push(observedAt);

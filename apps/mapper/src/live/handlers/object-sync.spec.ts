@@ -1,6 +1,7 @@
 import type { WebhookEvent } from '@glint/queue';
 import { EventScope, ObjectSync } from './object-sync';
-import { ACME, branchObject, objectSyncFakes, webhookEvent } from './object-sync.spec-helper';
+import type { LoadedMapping } from '@glint/mapping';
+import { ACME, branchObject, LOADED_MAPPING, objectSyncFakes, webhookEvent } from './object-sync.spec-helper';
 
 async function syncedScope(sut: ObjectSync, event: WebhookEvent): Promise<EventScope> {
   const scope = await sut.scopeOf(event);
@@ -46,5 +47,55 @@ describe('ObjectSync', () => {
     const sut = new ObjectSync(deps);
 
     await expect(sut.scopeOf(webhookEvent('create', { installation: { id: 99 }, organization: { login: 'elsewhere' } }))).resolves.toBeUndefined();
+  });
+
+  describe('with a repository that has a mapping of its own', () => {
+    const OWN_MAPPING: LoadedMapping = { config: { ...LOADED_MAPPING.config }, source: { kind: 'repository', file: 'acme/api:.github/port-app-config.yml' } };
+
+    function withOwnMapping() {
+      const { deps } = objectSyncFakes([branchObject('feature')]);
+      const asked: string[] = [];
+      const mappedWith: LoadedMapping['config'][] = [];
+      const sut = new ObjectSync({
+        ...deps,
+        mappingSource: {
+          forOrganization: async () => LOADED_MAPPING,
+          forRepository: async (_client, organization, repository) => {
+            asked.push(`${organization}/${repository}`);
+            return repository === 'api' ? OWN_MAPPING : LOADED_MAPPING;
+          },
+        },
+        mapping: {
+          mapLive: async (config, ...rest) => {
+            mappedWith.push(config);
+            return deps.mapping.mapLive(config, ...rest);
+          },
+        },
+      });
+      return { sut, asked, mappedWith };
+    }
+
+    it("maps the repository's event with the repository's own mapping, and another repository's with the organization's", async () => {
+      const { sut, asked, mappedWith } = withOwnMapping();
+      const own = webhookEvent('create', { ref: 'feature', ref_type: 'branch', repository: { name: 'api', owner: { login: 'acme' } } });
+      const other = webhookEvent('create', { ref: 'feature', ref_type: 'branch', repository: { name: 'web', owner: { login: 'acme' } } });
+
+      await sut.sync(own, await syncedScope(sut, own));
+      await sut.sync(other, await syncedScope(sut, other));
+
+      expect(asked).toEqual(['acme/api', 'acme/web']);
+      expect(mappedWith).toEqual([OWN_MAPPING.config, LOADED_MAPPING.config]);
+      expect(mappedWith[0]).toBe(OWN_MAPPING.config);
+    });
+
+    it("maps an organization-level event that names a repository (a team added to it) with the organization's mapping", async () => {
+      const { sut, asked, mappedWith } = withOwnMapping();
+      const teamEvent = webhookEvent('team', { action: 'added_to_repository', team: { slug: 'core' }, repository: { name: 'api', owner: { login: 'acme' } } });
+
+      await sut.sync(teamEvent, await syncedScope(sut, teamEvent));
+
+      expect(asked).toEqual([]);
+      expect(mappedWith[0]).toBe(LOADED_MAPPING.config);
+    });
   });
 });
