@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# One image for every Glint service: `docker run glint-github-app <gateway|mapper|publisher|actions|catalog|all>`.
+# One image for every Glint service: `docker run glint-github-app <gateway|mapper|publisher|actions|catalog|all>`;
+# the operator commands too: `docker run glint-github-app status`, or `glint status` in a running container.
 # Build: `docker build -t glint-github-app .` (docs/docker.md). The same image runs the GitHub simulator for the
 # compose `simulator` profile (deploy/compose/github-simulator.cjs).
 
@@ -22,7 +23,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && rm -rf node_modules/typeorm/browser \
  && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \
       -o -iname '*.md' -o -name '*.tsbuildinfo' \) -delete \
- && find node_modules -type d -empty -delete
+ && find node_modules -type d -empty -delete \
+ && mkdir -p node_modules/.bin && ln -s ../../dist/glint node_modules/.bin/glint
 # The GitHub simulator renders payloads from GitHub's published webhook examples (a dev dependency): only the
 # github.com set it reads is kept.
 COPY --from=build /app/node_modules/@octokit/webhooks-examples/package.json node_modules/@octokit/webhooks-examples/package.json
@@ -30,6 +32,8 @@ COPY --from=build /app/node_modules/@octokit/webhooks-examples/api.github.com/in
 
 FROM node:20.20-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# `glint` on the PATH (node_modules/.bin/glint links dist/glint): `docker exec <container> glint status`.
+ENV PATH=/app/node_modules/.bin:$PATH
 WORKDIR /app
 COPY --from=production-dependencies --chown=root:root /app/package.json ./package.json
 COPY --from=production-dependencies --chown=root:root /app/node_modules ./node_modules

@@ -2,7 +2,7 @@
 // Compiles every app and lib with swc into dist/ (one tree, as the image ships it) and makes each
 // `@glint/<name>` import resolvable at run time through dist/node_modules/@glint/<name>.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,4 +37,11 @@ for (const [alias, [entry]] of Object.entries(paths)) {
   writeFileSync(join(packageDir, 'package.json'), `${JSON.stringify({ name: alias, private: true, main }, null, 2)}\n`);
 }
 writeFileSync(join(dist, 'glint'), '#!/usr/bin/env node\nrequire(\'./apps/glint/src/main.js\');\n', { mode: 0o755 });
+// The checkout's own `glint` bin, linked as npm links a dependency's, so `npx glint` and `npm exec glint` run this
+// build; an installed package gets its link from package.json `bin`.
+const ownBin = join(root, 'node_modules/.bin/glint');
+if (existsSync(dirname(ownBin))) {
+  rmSync(ownBin, { force: true });
+  symlinkSync('../../dist/glint', ownBin);
+}
 console.log(`built dist/ in ${Date.now() - started} ms (entry: dist/glint <service|all>)`);

@@ -21,7 +21,10 @@
 //   until the mapper reports it completed, the publisher finished the sync (stale cleanup) and the catalog holds
 //   every entity the simulator's records say it must. GitHub requests (the simulator's count), their rate-limit
 //   points and refusals, catalog calls (the publisher's glint_catalog_answers_total), peak RSS (VmHWM) and CPU of each
-//   service.
+//   service. While it runs, --resync-live-rate pull request title edits a second (default 20; 0 for none) reach the
+//   gateway as webhooks, their webhook-to-catalog latency printed as in the latency phase. Then (unless
+//   --resync-second false) a scheduled resync, as the schedule asks for one (incremental after a complete resync),
+//   with its GitHub requests and rate-limit units beside the first's.
 // GitHub: every API answer takes --github-latency-ms (default 100) ± 20%, uniformly spread, the same sequence each
 //   run; --github-limits ghes (default: GitHub Enterprise Server's default, rate limits off) or github.com
 //   (GitHub.com's limits: the App installation's 5,000/h plus 50 per repository and member above 20, at most 12,500/h;
@@ -33,7 +36,8 @@
 //     [--github-max-concurrency N]
 //     [--github-latency-ms 100] [--github-limits ghes|github.com]
 //     [--latency-repos 400] [--latency-pulls 10] [--open-every 10] [--webhook-concurrency 32]
-//     [--resync-repos 10000] [--resync-pulls 5] [--drain-timeout-seconds 600] [--profile mapper,publisher,…]
+//     [--resync-repos 10000] [--resync-pulls 5] [--resync-live-rate 20] [--resync-second true]
+//     [--drain-timeout-seconds 600] [--profile mapper,publisher,…]
 //     [--node-flags "--max-semi-space-size=16 --enable-source-maps"]
 // Each option may also be given as BENCH_E2E_<NAME> (e.g. BENCH_E2E_SECONDS=10) for quick runs. The machine's load
 // average is printed with the figures: other work on the machine shows in them.
@@ -67,6 +71,10 @@ const OPEN_EVERY = Number(option('open-every', 10));
 const WEBHOOK_CONCURRENCY = Number(option('webhook-concurrency', 32));
 const RESYNC_REPOS = Number(option('resync-repos', 10_000));
 const RESYNC_PULLS = Number(option('resync-pulls', 5));
+/** Pull request edits per second sent while the resync runs (0: none), their webhook-to-catalog latency printed. */
+const RESYNC_LIVE_RATE = Number(option('resync-live-rate', 20));
+/** Whether a scheduled resync follows the first (incremental after a complete one), its GitHub cost printed. */
+const RESYNC_SECOND = String(option('resync-second', 'true')) !== 'false';
 /** How long the bench waits for the last changes of a load, or for a resync, before it reports what is missing. */
 const DRAIN_TIMEOUT_MS = Number(option('drain-timeout-seconds', 600)) * 1000;
 /** Services to run under --cpu-prof (profiles written when they stop), e.g. --profile mapper,publisher. */
@@ -365,6 +373,9 @@ async function startStack(label, simulatorOptions, { mapperFirst = true } = {}) 
   });
   const postgresBackends = async () => (await db.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((row) => row.pid);
   const lastResync = async () => (await (await fetch(`${urls.mapper}/status`)).json()).resyncs[0];
+  const resyncQueue = new Queue('resync', { connection: inspector, prefix: 'glint' });
+  /** What the schedule does every RESYNC_INTERVAL_MINUTES: a resync of every installation. */
+  const requestScheduledResync = () => resyncQueue.add('resync-all', { mode: 'auto' });
 
   return {
     label,
@@ -376,12 +387,13 @@ async function startStack(label, simulatorOptions, { mapperFirst = true } = {}) 
     db,
     startMapper,
     lastResync,
+    requestScheduledResync,
     backlog: async () => ({ events: await depth(eventQueues), publish: await depth([publishQueue]) }),
     processes,
     postgresBackends,
     async stop() {
       for (const name of ['gateway', 'mapper', 'publisher', 'catalog']) if (services[name]) await stopService(services[name]);
-      await Promise.all([...eventQueues, publishQueue].map((queue) => queue.close()));
+      await Promise.all([...eventQueues, publishQueue, resyncQueue].map((queue) => queue.close()));
       inspector.disconnect();
       await db.end().catch(() => undefined);
       simulator.stop();
@@ -653,9 +665,13 @@ async function resyncPhase() {
   const before = await cpuSnapshot(stack);
   const sampler = rssSampler(stack.processes);
   const memory = memorySampler(() => stack.urls);
+  const catalog = RESYNC_LIVE_RATE > 0 ? await listenForCatalogWrites(stack.db, stack.databaseUrl) : undefined;
+  if (catalog) await stack.simulator.request('configureWebhook', { url: `${stack.urls.gateway}/webhook`, secret: SECRET });
   const started = now();
   await stack.startMapper();
   const mapperUp = now();
+  let resyncRunning = true;
+  const liveSteps = catalog ? liveLoadWhile(stack, () => resyncRunning) : Promise.resolve([]);
 
   let resync;
   let mapperDoneAt;
@@ -689,8 +705,11 @@ async function resyncPhase() {
     );
   } finally {
     clearInterval(progress);
+    resyncRunning = false;
   }
   const finished = Math.max(mapperDoneAt, cleanupAt, catalogCompleteAt);
+  const live = catalog ? await liveFigures(stack, catalog, await liveSteps) : undefined;
+  await catalog?.close();
   const cpu = await cpuSnapshot(stack);
   sampler.stop();
   memory.stop();
@@ -700,6 +719,8 @@ async function resyncPhase() {
   const cleanups = await metricLines(stack.urls.publisher, /^glint_stale_cleanups_total\{/);
   const limitWaits = await metricLines(stack.urls.mapper, /^glint_github_(limit_waits_total|limit_wait_seconds_total|secondary_limits_total)\{/);
   const differences = await compareCatalog(stack.db, expected);
+  const units = await metricLines(stack.urls.mapper, /^glint_resync_units_total\{/);
+  const second = RESYNC_SECOND ? await secondResync(stack, resync) : undefined;
   const peaks = Object.fromEntries(Object.entries(stack.processes()).map(([name, pid]) => [name, procStatus(pid, 'VmHWM')]));
   const problems = Object.fromEntries(Object.entries(stack.services).map(([name, child]) => [name, child.problems]));
   await stack.stop();
@@ -714,9 +735,27 @@ async function resyncPhase() {
   console.log(`wall time from the mapper's start: ${seconds(finished)} s (mapper up after ${seconds(mapperUp)} s; resync reported ${resync.state} at ${seconds(mapperDoneAt)} s, ` +
     `the mapper's own timing ${((Date.parse(resync.finishedAt) - Date.parse(resync.startedAt)) / 1000).toFixed(1)} s; catalog complete at ${seconds(catalogCompleteAt)} s; publisher's sync completion at ${seconds(cleanupAt)} s)`);
   console.log(`resync kinds: ${resync.kinds.map((kind) => `${kind.kind} ${kind.pages} pages, ${kind.objects} objects, ${kind.entities} entities`).join('; ')}`);
+  console.log(`rate-limit units the mapper's status reports: ${unitsText(resync)}`);
   const routes = Object.entries(stats.byRoute).sort((a, b) => b[1] - a[1]);
   console.log(`GitHub requests: ${stats.requests} (${stats.notModified} answered 304): ${routes.slice(0, 8).map(([route, count]) => `${route} ${count}`).join(', ')}${routes.length > 8 ? ', …' : ''}`);
   console.log(`GitHub requests per repository ${(stats.requests / RESYNC_REPOS).toFixed(2)}, ${rateLimitFigures(stats, RESYNC_REPOS, 'repository')}`);
+  console.log(`GraphQL: ${graphqlFigures(stats)}; rate-limit units (REST points + GraphQL points): ${rateLimitUnits(stats)}`);
+  console.log(`rate-limit units the mapper counted per kind (glint_resync_units_total): ${units.map((line) => `${line.labels} ${line.value}`).join(', ') || 'none'}`);
+  if (live) {
+    console.log(
+      `live changes during the resync: ${live.sent} pull request edits at ${live.achieved.toFixed(1)}/s over ${live.seconds.toFixed(0)} s, ` +
+        `webhook→catalog p50 ${ms(live.p50)} p90 ${ms(live.p90)} p99 ${ms(live.p99)} max ${ms(live.max)} ms, lost ${live.lost}`,
+    );
+  }
+  if (second) {
+    console.log(
+      `second resync (scheduled, ${second.resync.mode ?? 'mode not reported'}) ${second.resync.state} in ${second.seconds.toFixed(1)} s: GitHub requests ${second.stats.requests} ` +
+        `(${second.stats.notModified} answered 304), rate-limit units ${rateLimitUnits(second.stats)} = ${((rateLimitUnits(second.stats) / Math.max(1, rateLimitUnits(stats))) * 100).toFixed(1)}% of the first's; ` +
+        `routes: ${Object.entries(second.stats.byRoute).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([route, count]) => `${route} ${count}`).join(', ')}; ` +
+        `kinds: ${second.resync.kinds.map((kind) => `${kind.kind} ${kind.objects} objects`).join(', ')}`,
+    );
+    console.log(`second resync's rate-limit units in the mapper's status: ${unitsText(second.resync)}`);
+  }
   const limitWaitText = limitWaits.map((line) => `${line.labels} ${Number.isInteger(line.value) ? line.value : line.value.toFixed(1)}`).join(', ');
   console.log(`mapper waits for the shared GitHub limits (glint_github_limit_waits_total, …_wait_seconds_total, secondary limits): ${limitWaitText || 'none'}`);
   console.log(`catalog calls (publisher): ${totalCalls} for ${written} entities written (${(written / totalCalls).toFixed(1)} per call): ${calls.map((line) => `${line.labels} ${line.value}`).join(', ')}`);
@@ -733,6 +772,81 @@ async function resyncPhase() {
   console.log(`machine busy ${Math.round(machine * 100)}% of its cores during the resync`);
   console.log(`at each service's highest sampled RSS (MB): ${memory.describe()}`);
   printProblems(problems);
+}
+
+/** A resync's units and limit waits from the mapper's status: in total and per kind. */
+function unitsText(resync) {
+  const waited = (seconds) => (seconds ? `, waited ${seconds.toFixed(1)} s for limits` : '');
+  const kinds = resync.kinds.map((kind) => `${kind.kind} ${kind.units ?? 0}${waited(kind.limitWaitSeconds)}`).join(', ');
+  return `${resync.mode ?? 'full'} resync ${resync.units ?? 'not reported'} units${waited(resync.limitWaitSeconds)} (${kinds})`;
+}
+
+/** Pull request edits at RESYNC_LIVE_RATE, ten seconds at a time, while `running()`; none open pull requests (the catalog's expected contents stay put). */
+async function liveLoadWhile(stack, running) {
+  const steps = [];
+  while (running()) steps.push(await stack.simulator.request('load', { rate: RESYNC_LIVE_RATE, seconds: 10, openEvery: 0 }));
+  return steps;
+}
+
+/** Webhook-to-catalog latency of the changes of `steps`, once each is in the catalog or the bridge has gone quiet. */
+async function liveFigures(stack, catalog, steps) {
+  if (steps.length === 0) return undefined;
+  const first = steps[0].first;
+  const last = steps[steps.length - 1].last;
+  const { mutations, deliveries } = stack.simulator.records;
+  const deadline = now() + DRAIN_TIMEOUT_MS;
+  let resolved = new Map();
+  let quietSince;
+  while (now() < deadline) {
+    resolved = resolveArrivals(mutations, catalog.arrivals, first, last);
+    if (resolved.size >= last - first + 1) break;
+    const queues = await stack.backlog();
+    const hooks = await stack.simulator.request('webhooks');
+    quietSince = queues.events + queues.publish === 0 && hooks.emitted === hooks.answered ? (quietSince ?? now()) : undefined;
+    if (quietSince && now() - quietSince > 5_000) break;
+    await sleep(200);
+  }
+  const latencies = [];
+  let lost = 0;
+  for (let seq = first; seq <= last; seq += 1) {
+    const arrival = resolved.get(seq);
+    const delivery = deliveries.get(seq);
+    if (!arrival) lost += 1;
+    else if (delivery) latencies.push(Math.max(0, arrival.at - delivery.startedAt));
+  }
+  latencies.sort((a, b) => a - b);
+  const seconds = steps.reduce((sum, step) => sum + step.seconds, 0);
+  const sent = steps.reduce((sum, step) => sum + step.sent, 0);
+  return { sent, seconds, achieved: sent / seconds, p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: latencies[latencies.length - 1], lost };
+}
+
+/** The resync the schedule asks for after the first one, and what it cost GitHub. */
+async function secondResync(stack, first) {
+  await waitForQuiet(stack, DRAIN_TIMEOUT_MS);
+  await stack.simulator.request('resetStats');
+  const started = now();
+  await stack.requestScheduledResync();
+  const resync = await waitFor(
+    'the scheduled resync to finish',
+    async () => {
+      const latest = await stack.lastResync().catch(() => undefined);
+      return latest && latest.syncId !== first.syncId && latest.state !== 'running' ? latest : undefined;
+    },
+    DRAIN_TIMEOUT_MS * 3,
+  );
+  const seconds = (now() - started) / 1000;
+  await waitForQuiet(stack, DRAIN_TIMEOUT_MS);
+  return { resync, seconds, stats: await stack.simulator.request('stats') };
+}
+
+/** GitHub's rate-limit units of the simulator's answers: REST points (1 a read not answered 304, 5 a write) and GraphQL query costs. */
+function rateLimitUnits(stats) {
+  return stats.points + (stats.graphql?.points ?? 0);
+}
+
+function graphqlFigures(stats) {
+  const graphql = stats.graphql;
+  return graphql ? `${graphql.queries} queries costing ${graphql.points} points, refused ${graphql.refused ?? 0}` : 'none';
 }
 
 /** Identifiers in the catalog against the simulator's records: missing and unexpected entities. */

@@ -2,6 +2,8 @@
 // bench/mapping: the peer's default `repository` and `pull-request` resources over 10,000 realistic payloads,
 // through Glint's jq engine (jq 1.8.2 in wasm, worker threads, one entity program per batch), against the same
 // program in one Debian jq 1.6 CLI process (libjq, the engine the peer integration uses) as the reference.
+// Then one page of 100 repositories of which one maps a property into `def f: f; f` and another into `range(1e12)`,
+// with the engine's default time limit: how long until the 98 others are mapped and the 2 reported.
 //
 //   node bench/mapping/run.mjs [--objects 10000] [--batch 100] [--workers 2]
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -80,11 +82,35 @@ async function main() {
     await jq.close();
   }
 
+  const runaway = await runawayPage(parsed.config);
+
   const version = execFileSync('jq', ['--version']).toString().trim();
   console.log(`\nbench/mapping: ${OBJECTS} objects per resource, batches of ${BATCH}, ${WORKERS} jq workers; reference: ${version} CLI, one process`);
   console.log('resource'.padEnd(14), 'avg KB'.padStart(7), 'entities'.padStart(9), 'glint /s'.padStart(10), 'jq CLI /s'.padStart(10), 'ratio'.padStart(7));
   for (const row of rows) {
     console.log(row.kind.padEnd(14), row.averageKb.toFixed(1).padStart(7), String(row.entities).padStart(9), Math.round(row.glintRate).toString().padStart(10), Math.round(row.cliRate).toString().padStart(10), (row.glintRate / row.cliRate).toFixed(2).padStart(7));
+  }
+  console.log(`\na page of 100 repositories, 2 of them runaways, time limit ${runaway.timeLimitSeconds} s per object: ${runaway.entities} entities, ${runaway.skipped.length} skipped in ${runaway.seconds.toFixed(2)} s`);
+  for (const issue of runaway.skipped) console.log(`  ${issue.object}: ${issue.message}`);
+}
+
+/** One page whose `bad1` runs forever and `bad2` fills jq's memory, through an engine with the default time limit. */
+async function runawayPage(config) {
+  const jq = new JqEngine({ workers: WORKERS });
+  try {
+    const resource = config.resources.find((candidate) => candidate.kind === 'repository');
+    const label = 'if .name == "bad1" then (def f: f; f) elif .name == "bad2" then range(1e12) else .name end';
+    const withLabel = { ...resource, port: { ...resource.port, entity: { mappings: { ...resource.port.entity.mappings, properties: { ...resource.port.entity.mappings.properties, label } } } } };
+    const mapper = new ResourceMapper(withLabel, 0, jq);
+    const objects = payloads('repository', 100);
+    Object.assign(objects[17], { name: 'bad1', html_url: 'https://github.com/acme/bad1' });
+    Object.assign(objects[62], { name: 'bad2', html_url: 'https://github.com/acme/bad2' });
+    await mapper.map(payloads('repository', 100)); // warm the workers
+    const started = performance.now();
+    const result = await mapper.map(objects);
+    return { entities: result.entities.length, skipped: result.skipped, seconds: (performance.now() - started) / 1000, timeLimitSeconds: 5 };
+  } finally {
+    await jq.close();
   }
 }
 

@@ -47,6 +47,13 @@ describe('the Dockerfile', () => {
     expect(execForm(runtime, 'CMD')).toEqual(['all']);
   });
 
+  it('puts the glint command on the PATH, linked to the build the image ships', () => {
+    const linked = instructions.filter((instruction) => instruction.instruction === 'RUN' && instruction.stage < runtime[0].stage).some((instruction) => instruction.args.includes('ln -s ../../dist/glint node_modules/.bin/glint'));
+
+    expect(linked).toBe(true);
+    expect(args('ENV')).toContain('PATH=/app/node_modules/.bin:$PATH');
+  });
+
   it('checks health with the launcher healthcheck', () => {
     expect(execForm(runtime, 'HEALTHCHECK').join(' ')).toContain('node dist/apps/glint/src/healthcheck.js');
   });

@@ -13,7 +13,7 @@ interface ResyncReport {
 }
 
 /**
- * Which accounts a resync covers (seed 004, "multi-organization"): in PAT mode every organization the token sees, or
+ * Which accounts a resync covers with several organizations: in PAT mode every organization the token sees, or
  * only GITHUB_ORGANIZATION; an organization whose mapping's `organizations:` list leaves it out is not synced.
  */
 describe('resyncs across organizations with a personal access token', () => {

@@ -208,6 +208,16 @@ describe('the publisher writing to the embedded catalog, on a real Redis and Pos
       expect((await catalogEntities()).size).toBe(8);
     });
 
+    it('deletes nothing at the end of a complete incremental resync, which saw only what changed', async () => {
+      const startedAt = syncStart();
+      await publish(changesJob(identifiers.slice(0, 1).map((id) => service(id)), { syncId: 'sync-incremental' }));
+
+      const report = await completeSync({ syncId: 'sync-incremental', startedAt, entityDeletionThreshold: 0.9, mode: 'incremental' });
+
+      expect(report).toMatchObject({ outcome: 'skipped-incremental' });
+      expect((await catalogEntities()).size).toBe(8);
+    });
+
     it('deletes nothing and says why when the stale share is above entityDeletionThreshold', async () => {
       const startedAt = syncStart();
       await publish(changesJob(identifiers.slice(0, 2).map((id) => service(id)), { syncId: 'sync-4' }));

@@ -236,7 +236,7 @@ describe('a full run of the services writes no secret to its logs', () => {
     const status = await getJson<StatusAnswer>(url('mapper', '/status'));
     expect(status.body.queues).toMatchObject({ lagSeconds: expect.any(Number), deadLetters: { events: 1, publish: expect.any(Number) }, partitions: expect.any(Array) });
     expect(status.body.queues.partitions).toHaveLength(4);
-    expect(await mapperMetric(new RegExp(`glint_github_rate_limit_remaining\\{scope="installation:${installation.id}",service="mapper"\\} \\d+`))).not.toBeNull();
+    expect(await mapperMetric(new RegExp(`glint_github_rate_limit_remaining\\{scope="installation:${installation.id}",resource="core",service="mapper"\\} \\d+`))).not.toBeNull();
 
     const basic = (password: string) => ({ authorization: `Basic ${Buffer.from(`ops:${password}`).toString('base64')}` });
     expect((await fetch(url('gateway', '/admin/queues'), { headers: basic('wrong-password') })).status).toBe(401);

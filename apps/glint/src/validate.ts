@@ -5,6 +5,8 @@ export interface ValidationReport {
   file: string;
   kind: ConfigFileKind;
   problems: ConfigProblem[];
+  /** Accepted but ignored (unknown keys): printed, never a failure. */
+  warnings: ConfigProblem[];
 }
 
 /**
@@ -21,11 +23,11 @@ export async function validateFiles(files: readonly string[]): Promise<Validatio
       try {
         text = readFileSync(file, 'utf8');
       } catch (error) {
-        reports.push({ file, kind: 'port.yml', problems: [{ path: '', message: `cannot read the file: ${error instanceof Error ? error.message : String(error)}` }] });
+        reports.push({ file, kind: 'port.yml', problems: [{ path: '', message: `cannot read the file: ${error instanceof Error ? error.message : String(error)}` }], warnings: [] });
         continue;
       }
-      const { kind, problems } = await validateConfigFile(file, text, jq);
-      reports.push({ file, kind, problems });
+      const { kind, problems, warnings } = await validateConfigFile(file, text, jq);
+      reports.push({ file, kind, problems, warnings });
     }
     return reports;
   } finally {
@@ -34,6 +36,8 @@ export async function validateFiles(files: readonly string[]): Promise<Validatio
 }
 
 export function formatReport(report: ValidationReport): string {
-  if (report.problems.length === 0) return `ok      ${report.file} (${report.kind})`;
-  return report.problems.map((problem) => `invalid ${report.file}${problem.line ? `:${problem.line}` : ''}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`).join('\n');
+  const line = (label: string, problem: ConfigProblem) => `${label} ${report.file}${problem.line ? `:${problem.line}` : ''}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`;
+  const warnings = report.warnings.map((warning) => line('warning', warning));
+  const verdict = report.problems.length === 0 ? [`ok      ${report.file} (${report.kind}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''})`] : report.problems.map((problem) => line('invalid', problem));
+  return [...warnings, ...verdict].join('\n');
 }

@@ -1,5 +1,6 @@
 import { startGateway } from '@glint/gateway';
 import { startMapper } from '@glint/mapper';
+import { DeadLetterQueues } from '@glint/queue';
 import type { RunningService } from '@glint/runtime';
 import { createTemporaryDatabase, PrivateRedisServer, sendWebhook, TemporaryDatabase, testConfig, waitFor } from '@glint/testing';
 
@@ -46,5 +47,23 @@ describe('a webhook through the gateway to the mapper, on a real Redis and Postg
     const inspector = new Redis(redis.url);
     expect(await inspector.keys('glint:payloads:*')).toEqual([]);
     inspector.disconnect();
+  });
+
+  it('dead-letters a signed pull_request without its repository at once, naming what it lacks, instead of ignoring it', async () => {
+    const payload = { action: 'opened', number: 5, pull_request: { number: 5, title: 'no repository' }, installation: { id: 77 } };
+    const answer = await sendWebhook(`${running[1].url}/webhook`, SECRET, 'pull_request', payload);
+    expect(answer.status).toBe(202);
+
+    const deadLettered = await waitFor('the mapper to dead-letter the event', () => metric(/glint_events_total\{event="pull_request",outcome="dead-lettered",service="mapper"\} (\d+)/));
+    expect(deadLettered).toBe('1');
+    expect(await metric(/glint_events_total\{event="pull_request",outcome="ignored",service="mapper"\} (\d+)/)).toBeUndefined();
+
+    const { Redis } = await import('ioredis');
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const letters = new DeadLetterQueues(connection, { partitions: 4 });
+    const [letter] = await letters.list(['events'], { event: 'pull_request' });
+    await letters.close();
+    connection.disconnect();
+    expect(letter).toMatchObject({ source: 'events', error: expect.stringContaining('malformed pull_request payload: no `repository` object') });
   });
 });

@@ -103,7 +103,7 @@ describe('BASE_URL webhook and redelivery sweep, gateway and mapper together', (
 
   it('has the deliveries that failed while the gateway was down redelivered once, and accepted', async () => {
     const running = mappers[0] ?? (await mapper());
-    // Seed 004 setups turn the App webhook off; with it on, both it and the organization webhook deliver each event.
+    // Setups with BASE_URL usually turn the App webhook off; with it on, both it and the organization webhook deliver each event.
     sim.configureWebhook({ url: `${gateway?.url}/webhook`, secret: SECRET });
     const before = sim.deliveries().length;
     await gateway?.app.close();

@@ -70,7 +70,7 @@ describe('POST /webhook on the gateway, with a real Redis', () => {
     expect(misplaced).toEqual([]);
   });
 
-  it('also takes deliveries on POST /, the seed’s single-URL setup', async () => {
+  it('also takes deliveries on POST /, for an App whose webhook URL is the bare server URL', async () => {
     const answer = await sendWebhook(`${gateway.url}/`, SECRET, 'issues', { action: 'opened', issue: { number: 1 }, repository: { id: 1 } });
 
     expect(answer.status).toBe(202);

@@ -1,9 +1,7 @@
 import { ConfigError, loadConfig, redactUrlCredentials } from '@glint/config';
 import { createRedisConnection, DeadLetter, DeadLetterQueues } from '@glint/queue';
-import type { Redis } from 'ioredis';
+import { CONNECT_TIMEOUT_MS, connected } from '../command-redis';
 import { DlqCommand, parseDlqCommandLine } from './dlq-command-line';
-
-const CONNECT_TIMEOUT_MS = 5_000;
 
 export interface DlqOutput {
   out: (line: string) => void;
@@ -74,17 +72,4 @@ async function execute({ command, sources, filter }: DlqCommand, queues: DeadLet
 /** One line, tab-separated: queue, id, what failed, the error (on one line), when it failed. */
 export function formatDeadLetter(letter: DeadLetter): string {
   return [letter.source, letter.id, letter.subject, letter.error.replace(/\s*\n\s*/g, ' '), letter.failedAt].join('\t');
-}
-
-async function connected(connection: Redis): Promise<boolean> {
-  if (connection.status === 'ready') return true;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CONNECT_TIMEOUT_MS)));
-  // Not events.once: it would reject on the first connection error, while ioredis keeps retrying until the timeout.
-  const ready = new Promise<true>((resolve) => connection.once('ready', () => resolve(true)));
-  try {
-    return await Promise.race([ready, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
