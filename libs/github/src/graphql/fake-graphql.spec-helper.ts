@@ -25,7 +25,8 @@ interface Page<T> {
 export class FakeGraphql implements GithubGraphqlClient {
   readonly calls: Array<{ operation: string; variables: Record<string, unknown> }> = [];
   maxPage = Number.POSITIVE_INFINITY;
-  searchCount?: number;
+  /** How many results each pull request the search finds stands for in `issueCount`, to reach GitHub's 1,000 cap. */
+  searchWeight = 1;
 
   constructor(
     private readonly organization: string,
@@ -73,12 +74,13 @@ export class FakeGraphql implements GithubGraphqlClient {
         return { repository: repository ? { pullRequests: page(this.pullsOf(repository, variables['states'] as string[], order), first, after, (pull) => pull) } : null };
       }
       case 'UpdatedPullRequests': {
-        const since = Date.parse(/updated:>=(\S+)/.exec(String(variables['search']))?.[1] ?? '');
+        const [, from = '', until = '*'] = /updated:(?:>=)?([^.\s]+)(?:\.\.(\S+))?/.exec(String(variables['search'])) ?? [];
+        const inWindow = (at: number) => at >= Date.parse(from) && (until === '*' || at < Date.parse(until) + 1000);
         const found = this.repositories.flatMap((repository) =>
-          (repository.pulls ?? []).filter((pull) => Date.parse(pull.updatedAt) >= since).map((pull) => ({ ...pull, repository: { name: repository.name, owner: { login: this.organization }, isPrivate: repository.isPrivate ?? false, isFork: repository.isFork ?? false } })),
+          (repository.pulls ?? []).filter((pull) => inWindow(Date.parse(pull.updatedAt))).map((pull) => ({ ...pull, repository: { name: repository.name, owner: { login: this.organization }, isPrivate: repository.isPrivate ?? false, isFork: repository.isFork ?? false } })),
         );
         const result = page(found, first, after, (pull) => pull);
-        return { search: { ...result, issueCount: this.searchCount ?? found.length } };
+        return { search: { ...result, issueCount: found.length * this.searchWeight } };
       }
       default:
         throw new Error(`unexpected query ${operation}`);

@@ -115,7 +115,7 @@ describe('changed since', () => {
     const { context, graphql } = setup([{ name: 'api', pulls: [...changed, pullNode('CLOSED', daysAgo(30))] }]);
     const pulls = await all(fetchPullRequestsChangedSinceGraphql(context, { states: ['open'] }, new Date(NOW - 7 * DAY), NOW));
     expect(numbers(pulls)).toEqual(numbers(changed));
-    expect(graphql.calls[0].variables['search']).toBe(`org:acme is:pr updated:>=${daysAgo(7)}`);
+    expect(graphql.calls[0].variables['search']).toBe(`org:acme is:pr updated:${daysAgo(7).replace(/\.\d+Z$/, 'Z')}..*`);
   });
 
   it("gives the peer's shape from the search, without the search's repository", async () => {
@@ -125,11 +125,27 @@ describe('changed since', () => {
     expect(pull).not.toHaveProperty('repository');
   });
 
-  it('lists every pull request instead, and says so, when the search finds more than GitHub gives', async () => {
-    const { context, graphql, logs } = setup([{ name: 'api', pulls: [pullNode('OPEN', daysAgo(1)), pullNode('OPEN', daysAgo(20))] }]);
-    graphql.searchCount = 1_001;
+  it('halves the update window until each half holds no more than GitHub gives, finding every pull request once', async () => {
+    const changed = [pullNode('OPEN', daysAgo(1)), pullNode('OPEN', daysAgo(3)), pullNode('MERGED', daysAgo(5))];
+    const { context, graphql, logs } = setup([{ name: 'api', pulls: [...changed, pullNode('OPEN', daysAgo(20))] }]);
+    graphql.searchWeight = 400;
     const pulls = await all(fetchPullRequestsChangedSinceGraphql(context, {}, new Date(NOW - 7 * DAY), NOW));
-    expect(pulls).toHaveLength(2);
-    expect(logs).toEqual([expect.stringContaining('the search found 1001, more than the 1000 GitHub gives; listing every pull request instead')]);
+    expect(numbers(pulls).sort()).toEqual(numbers(changed).sort());
+    expect(graphql.calls.filter((call) => call.operation === 'RepositoryPullRequests' || call.operation === 'OrganizationPullRequests')).toEqual([]);
+    expect(graphql.calls.map((call) => call.variables['search'])).toEqual([
+      expect.stringMatching(/updated:\S+\.\.\*$/),
+      expect.stringMatching(/updated:\S+\.\.\S+Z$/),
+      expect.stringMatching(/updated:\S+\.\.\*$/),
+    ]);
+    expect(logs).toEqual([]);
+  });
+
+  it('lists every pull request instead, and says so, when one second holds more than the search gives', async () => {
+    const sameSecond = daysAgo(1);
+    const { context, graphql, logs } = setup([{ name: 'api', pulls: [pullNode('OPEN', sameSecond), pullNode('OPEN', sameSecond), pullNode('OPEN', sameSecond), pullNode('OPEN', daysAgo(20))] }]);
+    graphql.searchWeight = 400;
+    const pulls = await all(fetchPullRequestsChangedSinceGraphql(context, {}, new Date(NOW - 7 * DAY), NOW));
+    expect(pulls).toHaveLength(4);
+    expect(logs).toEqual([expect.stringContaining('in one second, more than the 1000 GitHub gives; listing every pull request instead')]);
   });
 });

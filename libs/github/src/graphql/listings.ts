@@ -355,9 +355,23 @@ export async function* fetchRepositoriesChangedSinceGraphql(context: FetchContex
 
 type SearchNode = PullNodeBase & { repository: PullRepository & { isPrivate: boolean; isFork: boolean } };
 
+/** An `updated:` range of whole seconds, both ends included as GitHub's search takes them; open-ended without `untilSecond`. */
+interface UpdatedWindow {
+  fromSecond: number;
+  untilSecond?: number;
+}
+
+const isoSecond = (second: number): string => new Date(second * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+
+function updatedQualifier(window: UpdatedWindow): string {
+  return `updated:${isoSecond(window.fromSecond)}..${window.untilSecond === undefined ? '*' : isoSecond(window.untilSecond)}`;
+}
+
 /**
  * Pull requests of the organization updated since `since`, in every state (the caller deletes what its selector no
- * longer keeps), through GitHub's issue search; past the search's 1,000 results, the full listing instead.
+ * longer keeps), through GitHub's issue search. A window holding more than the search's 1,000 results is halved by
+ * update time until each half fits, so a busy hour costs a few more queries instead of the full listing; only when
+ * a single second holds more than 1,000 does the full listing stand in.
  */
 export async function* fetchPullRequestsChangedSinceGraphql(
   context: FetchContext,
@@ -368,33 +382,41 @@ export async function* fetchPullRequestsChangedSinceGraphql(
 ): AsyncIterable<PullRequest[]> {
   const graphql = requireGraphql(context);
   const filters = requireFilters(selector.repositoryType);
-  const search = `org:${context.organization} is:pr updated:>=${since.toISOString().replace(/\.\d+Z$/, 'Z')}`;
+  const nowSecond = Math.ceil(now / 1000);
+  const windows: UpdatedWindow[] = [{ fromSecond: Math.floor(since.getTime() / 1000) }];
   const sizes = pageSize(context, PULL_PAGE_SIZE, `pull requests updated since ${since.toISOString()}`);
-  let after: string | null = null;
-  do {
-    const cursor: string | null = after;
-    type SearchData = { search: Connection<SearchNode | Record<string, never>> & { issueCount: number } };
-    const data: SearchData = await sizes.run(`search "${search}"`, (first) =>
-      graphql.query<SearchData>(searchPullsQuery(shape.fields), { search, first, after: cursor }, RESYNC),
-    );
-    if (cursor === null && data.search.issueCount > SEARCH_RESULT_LIMIT) {
-      context.log?.(
-        `pull requests of ${context.organization} updated since ${since.toISOString()}: the search found ${data.search.issueCount}, more than the ${SEARCH_RESULT_LIMIT} GitHub gives; listing every pull request instead`,
-      );
-      yield* fetchPullRequestsGraphql(context, selector, now, shape);
-      return;
-    }
-    const page: PullRequest[] = [];
-    for (const node of data.search.nodes) {
-      if (!node || !('repository' in node)) continue;
-      // The repository is the search's, not a field of the pull request.
-      const { repository, ...pull } = node as SearchNode;
-      if (context.skipsRepository?.(asRepository(repository))) continue;
-      if (filters.privacy !== undefined && repository.isPrivate !== (filters.privacy === 'PRIVATE')) continue;
-      if (filters.isFork !== undefined && repository.isFork !== filters.isFork) continue;
-      page.push(...(await toPullRequests(context, shape, [pull], { name: repository.name, owner: repository.owner })));
-    }
-    if (page.length > 0) yield page;
-    after = data.search.pageInfo.hasNextPage ? data.search.pageInfo.endCursor : null;
-  } while (after);
+  type SearchData = { search: Connection<SearchNode | Record<string, never>> & { issueCount: number } };
+  for (let window = windows.shift(); window !== undefined; window = windows.shift()) {
+    const search = `org:${context.organization} is:pr ${updatedQualifier(window)}`;
+    let after: string | null = null;
+    do {
+      const cursor: string | null = after;
+      const data: SearchData = await sizes.run(`search "${search}"`, (first) => graphql.query<SearchData>(searchPullsQuery(shape.fields), { search, first, after: cursor }, RESYNC));
+      if (cursor === null && data.search.issueCount > SEARCH_RESULT_LIMIT) {
+        const lastSecond = window.untilSecond ?? nowSecond;
+        if (lastSecond <= window.fromSecond) {
+          context.log?.(
+            `pull requests of ${context.organization} updated in ${updatedQualifier(window)}: the search found ${data.search.issueCount} in one second, more than the ${SEARCH_RESULT_LIMIT} GitHub gives; listing every pull request instead`,
+          );
+          yield* fetchPullRequestsGraphql(context, selector, now, shape);
+          return;
+        }
+        const middle = Math.floor((window.fromSecond + lastSecond) / 2);
+        windows.unshift({ fromSecond: window.fromSecond, untilSecond: middle }, { fromSecond: middle + 1, untilSecond: window.untilSecond });
+        break;
+      }
+      const page: PullRequest[] = [];
+      for (const node of data.search.nodes) {
+        if (!node || !('repository' in node)) continue;
+        // The repository is the search's, not a field of the pull request.
+        const { repository, ...pull } = node as SearchNode;
+        if (context.skipsRepository?.(asRepository(repository))) continue;
+        if (filters.privacy !== undefined && repository.isPrivate !== (filters.privacy === 'PRIVATE')) continue;
+        if (filters.isFork !== undefined && repository.isFork !== filters.isFork) continue;
+        page.push(...(await toPullRequests(context, shape, [pull], { name: repository.name, owner: repository.owner })));
+      }
+      if (page.length > 0) yield page;
+      after = data.search.pageInfo.hasNextPage ? data.search.pageInfo.endCursor : null;
+    } while (after);
+  }
 }
