@@ -1,7 +1,10 @@
 import {
   type FetchContext,
   fetchFileOfEachRepository,
+  fetchRepositoriesChangedSinceGraphql,
   fetchRepositoriesGraphql,
+  GithubApiError,
+  readRepositoryFile,
   type Repository,
   type RepositoryFile,
   repositoryFilters,
@@ -48,6 +51,43 @@ export const readOwnMappingFiles: OwnMappingFiles = (context, repositoryType) =>
     ? filesOfGraphqlListing(context, repositoryType)
     : fetchFileOfEachRepository(context, REPO_CONFIG_PATH, repositoryType);
 
+/**
+ * The files an incremental resync needs, when GraphQL serves the repository type: only a repository pushed to or
+ * updated since `since` can have gained, changed or lost its file, so those are read from the changed-since listing
+ * (blobs in the same query) and the repositories that had one at the last complete resync (`known`, valid or not)
+ * from the contents API, whose unchanged answers the ETag cache makes free. Otherwise, every repository's.
+ */
+export function ownMappingFilesChangedSince(since: Date, known: readonly string[]): OwnMappingFiles {
+  return (context, repositoryType) =>
+    context.graphql && repositoryFilters(repositoryType) && !context.repositories
+      ? changedAndKnownFiles(context, repositoryType, since, known)
+      : readOwnMappingFiles(context, repositoryType);
+}
+
+async function* changedAndKnownFiles(context: FetchContext, repositoryType: RepositoryType | undefined, since: Date, known: readonly string[]): AsyncIterable<RepositoryFile[]> {
+  const seen = new Set<string>();
+  const listing = fetchRepositoriesChangedSinceGraphql({ ...context, skipsRepository: undefined }, { repositoryType, includedFiles: [REPO_CONFIG_PATH] }, since);
+  for await (const page of listing) {
+    for (const repository of page) seen.add(repository.name.toLowerCase());
+    // The full listing leaves archived repositories out: so does this one.
+    const live = page.filter((repository) => repository['archived'] !== true);
+    if (live.length > 0) yield live.map((repository) => ({ repository, text: includedFileOf(repository) }));
+  }
+  for (const name of known) {
+    if (seen.has(name.toLowerCase())) continue;
+    try {
+      const repository = await context.client.request<Repository>('GET /repos/{owner}/{repo}', { owner: context.organization, repo: name });
+      if (repository['archived'] === true) continue;
+      yield [{ repository, text: await readRepositoryFile(context.client, context.organization, repository.name, REPO_CONFIG_PATH) }];
+    } catch (error) {
+      // Deleted or transferred since: it has no mapping here any more.
+      if (error instanceof GithubApiError && error.status === 404) continue;
+      if (!context.onRepositoryError) throw error;
+      context.onRepositoryError({ name, owner: { login: context.organization }, full_name: `${context.organization}/${name}`, default_branch: '' }, error);
+    }
+  }
+}
+
 async function* filesOfGraphqlListing(context: FetchContext, repositoryType: RepositoryType | undefined): AsyncIterable<RepositoryFile[]> {
   const listing = fetchRepositoriesGraphql({ ...context, skipsRepository: undefined }, { repositoryType, includedFiles: [REPO_CONFIG_PATH] });
   for await (const page of listing) {
@@ -86,7 +126,7 @@ export async function findRepositoryMappings(
     unusable.push({ repository: repository.name, file: fileOf(context, repository), error: `could not be read: ${errorMessage(error)}` });
   for await (const page of files({ ...context, onRepositoryError: unreadable }, repositoryTypeOf(organization))) {
     for (const { repository, text } of page) {
-      if (text === null) continue;
+      // Also for a repository without a file (text null): live events then know it has none without asking GitHub.
       try {
         const loaded = await source.forRepository(context.client, context.organization, repository.name, text);
         if (loaded.source.kind === 'repository') own.push({ repository, loaded, ...resourcesOf(loaded) });

@@ -84,10 +84,10 @@ describe('incremental resyncs on the GitHub simulator', () => {
     };
   }
 
-  function runner(listings: 'rest' | 'chosen' = 'chosen'): ResyncRunner {
+  function runner(listings: 'rest' | 'chosen' = 'chosen', mappingSource = new MappingConfigSource(jq)): ResyncRunner {
     return new ResyncRunner({
       access: listings === 'rest' ? restOnly() : access,
-      mappingSource: new MappingConfigSource(jq),
+      mappingSource,
       mapping: new EntityMapping(jq),
       producer,
       status: new SyncStatusStore(redis, keys[0]),
@@ -203,5 +203,40 @@ describe('incremental resyncs on the GitHub simulator', () => {
     expect(stats.notModified).toBeGreaterThanOrEqual(REPOSITORIES);
     // What the simulator charged is the mapping reads alone (a repository without its own mapping file answers 404).
     expect(stats.points).toBeLessThanOrEqual(stats.byRoute['GET /repos/{owner}/{repo}/contents/{path+}'] ?? 0);
+  });
+  it("learns the repositories' own mappings from what changed since the watermark: a known one read again from the ETag cache, one added since from the changed listing, the others not read", async () => {
+    const [withOwn, laterOwn] = repositoriesWithOpenPulls(1);
+    const ownMapping = REPOSITORIES_AND_PULLS_MAPPING.replace('title: .title', 'title: \'"own " + .title\'');
+    const pushOwnMapping = (repository: string) =>
+      sim.push(organization, repository, { branch: sim.state.repo(organization, repository)?.defaultBranch ?? 'main', files: { '.github/port-app-config.yml': ownMapping } });
+    pushOwnMapping(withOwn.name);
+    sim.advanceClock(10 * MINUTE_MS);
+    // One mapper process: the organization's mapping stays cached from one resync to the next.
+    const mappingSource = new MappingConfigSource(jq);
+    const first = await runner('chosen', mappingSource).run(installation, 'start', undefined, 'auto');
+    expect(first.repositoryMappings?.own.map((own) => own.repository)).toEqual([withOwn.name]);
+    await takeJobs();
+    sim.advanceClock(MINUTE_MS);
+    sim.editPullRequest(organization, withOwn.name, withOwn.pulls[0].number, { title: 'Edited since' });
+    sim.advanceClock(MINUTE_MS);
+    sim.resetStats();
+
+    const unchanged = await runner('chosen', mappingSource).run(installation, 'schedule', undefined, 'auto');
+
+    expect(unchanged).toMatchObject({ state: 'completed', mode: 'incremental' });
+    expect(unchanged.repositoryMappings?.own.map((own) => own.repository)).toEqual([withOwn.name]);
+    expect(sim.stats().byRoute['GET /repos/{owner}/{repo}/contents/{path+}']).toBe(1);
+    expect(changesOf(await takeJobs()).map(described)).toEqual([`upsert githubPullRequest ${withOwn.name}-${withOwn.pulls[0].number} own Edited since`]);
+
+    pushOwnMapping(laterOwn.name);
+    sim.advanceClock(MINUTE_MS);
+    sim.resetStats();
+
+    const added = await runner('chosen', mappingSource).run(installation, 'schedule', undefined, 'auto');
+
+    expect(added).toMatchObject({ state: 'completed', mode: 'full', modeReason: 'the mapping changed since the last complete resync' });
+    expect(added.repositoryMappings?.own.map((own) => own.repository).sort()).toEqual([withOwn.name, laterOwn.name].sort());
+    expect(sim.stats().byRoute['GET /repos/{owner}/{repo}/contents/{path+}']).toBe(1);
+    expect(changesOf(await takeJobs()).map(described)).toContain(`upsert githubPullRequest ${laterOwn.name}-${laterOwn.pulls[0].number} own ${laterOwn.pulls[0].title}`);
   });
 });

@@ -19,7 +19,7 @@ import { fetchResource, fetchResourceChangedSince, KIND_MODULES, keptBySelector 
 import type { MappedPage } from '../mapping/entity-mapping';
 import { pageBatches } from './page-batches';
 import { resourceLanes } from './resource-lanes';
-import { findRepositoryMappings, OwnMapping, OwnMappingFiles, RepositoryMappings } from './repository-mappings';
+import { findRepositoryMappings, OwnMapping, OwnMappingFiles, ownMappingFilesChangedSince, RepositoryMappings } from './repository-mappings';
 import { decideMode, mappingHash, type RequestedMode, type ResyncMode, type ResyncWatermark, type ResyncWatermarkStore } from './resync-watermarks';
 import type { SyncMetrics } from './sync-metrics';
 import type { KindProgress, SyncStatus, SyncStatusStore } from './sync-status';
@@ -129,16 +129,16 @@ export class ResyncRunner {
     const { config } = loaded;
     const settings = publishSettingsOf(config);
 
+    const watermark = await this.deps.watermarks?.get(installationId);
     let repositories: RepositoryMappings;
     try {
-      repositories = await findRepositoryMappings(context, loaded, this.deps.mappingSource, this.deps.ownMappingFiles);
+      repositories = await findRepositoryMappings(context, loaded, this.deps.mappingSource, this.ownMappingFilesFor(requested, watermark, startedAt));
     } catch (error) {
       return this.finish(status, [`the repositories' own mappings (.github/port-app-config.yml) could not be read: ${errorMessage(error)}`], now);
     }
     this.recordRepositoryMappings(status, repositories);
 
     const hash = mappingHash([config, repositories.own.map((own) => [own.repository.name, own.loaded.config])]);
-    const watermark = await this.deps.watermarks?.get(installationId);
     const decision = decideMode(this.deps.watermarks ? requested : 'full', watermark, hash, startedAt, this.fullIntervalMs());
     const since = decision.mode === 'incremental' && watermark ? new Date(watermark.since) : undefined;
     Object.assign(status, { mode: decision.mode, modeReason: decision.why, since: since?.toISOString(), nextFullResyncAt: decision.nextFullAt?.toISOString() });
@@ -173,7 +173,7 @@ export class ResyncRunner {
       settings,
       mode: decision.mode,
     });
-    if (status.errors.length === 0) await this.advanceWatermark(resync, hash, watermark, !overtaken);
+    if (status.errors.length === 0) await this.advanceWatermark(resync, hash, watermark, !overtaken, ownMappingRepositoriesOf(repositories));
     return this.finish(status, [], now);
   }
 
@@ -181,7 +181,7 @@ export class ResyncRunner {
    * After a resync without error: the next incremental one lists changes from this one's start (less the margin). A
    * full one counts as the last full only when it was complete (not overtaken by a change it may have missed).
    */
-  private async advanceWatermark(resync: ResyncContext, hash: string, previous: ResyncWatermark | undefined, complete: boolean): Promise<void> {
+  private async advanceWatermark(resync: ResyncContext, hash: string, previous: ResyncWatermark | undefined, complete: boolean, ownMappingRepositories: string[]): Promise<void> {
     const { status, startedAt, mode } = resync;
     const fullDone = mode === 'full' && complete;
     if (!this.deps.watermarks || (!previous && !fullDone)) return;
@@ -191,8 +191,21 @@ export class ResyncRunner {
       mappingHash: fullDone ? hash : (previous?.mappingHash ?? hash),
       lastFullAt,
       units: { ...previous?.units, [mode]: status.units ?? 0 },
+      ownMappingRepositories,
     });
     status.nextFullResyncAt = new Date(Date.parse(lastFullAt) + this.fullIntervalMs()).toISOString();
+  }
+
+  /**
+   * How this resync learns the repositories' own mappings: when it will likely be incremental (asked as `auto`, a
+   * watermark that knows them, the full interval not elapsed), from what changed since the watermark; else all.
+   */
+  private ownMappingFilesFor(requested: RequestedMode, watermark: ResyncWatermark | undefined, startedAt: Date): OwnMappingFiles | undefined {
+    if (this.deps.ownMappingFiles) return this.deps.ownMappingFiles;
+    const known = watermark?.ownMappingRepositories;
+    if (!this.deps.watermarks || requested !== 'auto' || !watermark || !known) return undefined;
+    if (startedAt.getTime() >= Date.parse(watermark.lastFullAt) + this.fullIntervalMs()) return undefined;
+    return ownMappingFilesChangedSince(new Date(watermark.since), known);
   }
 
   private fullIntervalMs(): number {
@@ -410,4 +423,9 @@ function newProgress(kind: string): KindProgress {
 
 function fileLabel(loaded: LoadedMapping): string {
   return loaded.source.file ?? 'the repository mapping';
+}
+
+/** The repositories mapped with their own file, or left out for an invalid one: the next incremental resync re-reads them. */
+function ownMappingRepositoriesOf(repositories: RepositoryMappings): string[] {
+  return [...repositories.own.map((own) => own.repository.name), ...repositories.unusable.map((entry) => entry.repository)];
 }

@@ -16,6 +16,11 @@ export interface ResyncWatermark {
   lastFullAt: string;
   /** Rate-limit units the last complete resync of each mode spent: what a running one of that mode expects to need. */
   units: Partial<Record<ResyncMode, number>>;
+  /**
+   * The repositories that had a `.github/port-app-config.yml` of their own (valid or not) at that resync: with those
+   * changed since, all an incremental resync reads to know every repository's mapping.
+   */
+  ownMappingRepositories?: string[];
 }
 
 /** Watermarks by installation, in Redis so every mapper pod decides alike. */
