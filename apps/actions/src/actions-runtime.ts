@@ -3,7 +3,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { CatalogClient } from '@glint/catalog-client';
-import type { GlintConfig, KafkaConfig } from '@glint/config';
+import type { GlintConfig } from '@glint/config';
 import type { GithubAccess } from '@glint/github';
 import { createRedisConnection, DEFAULT_QUEUE_PREFIX, FailedJobSweep, QueueName, WorkflowRunEvent } from '@glint/queue';
 import type { ActionsMetrics } from './actions-metrics';
@@ -12,14 +12,14 @@ import { RunWatchdog } from './completion/run-watchdog';
 import { WorkflowRunCompletion } from './completion/workflow-run-completion';
 import { GithubWorkflows } from './github/github-workflows';
 import { createKafka } from './kafka/kafka-client';
-import { consumerGroupOf, runsTopicOf } from './kafka/kafka-connection';
+import { consumerGroupOf, KafkaConnectionSource, runsTopicOf } from './kafka/kafka-connection';
 import { RunConsumer } from './kafka/run-consumer';
 import { RunMessageHandler } from './kafka/run-message-handler';
 import { ActionRunStore } from './runs/action-run-store';
 import { RunFinisher } from './runs/run-finisher';
 import { RunProcessor } from './runs/run-processor';
 import { RunReporter } from './runs/run-reporter';
-import { errorMessage, settleWithin } from '@glint/runtime';
+import { DependencyUnreachableError, errorMessage, isNetworkError, settleWithin } from '@glint/runtime';
 
 export interface ActionsRuntimeOptions {
   timings?: Partial<ActionTimings>;
@@ -44,7 +44,11 @@ const KAFKA_LEAVE_MS = 10_000;
 export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('actions');
   private readonly redisUrl: string;
-  private readonly consumer: RunConsumer;
+  private readonly topic: string;
+  private readonly groupId: string;
+  private readonly handler: RunMessageHandler;
+  /** Made once the Kafka connection is resolved (the catalog may hold its credentials back). */
+  private consumer?: RunConsumer;
   private readonly completion: WorkflowRunCompletion;
   private readonly watchdog: RunWatchdog;
   private worker?: Worker<WorkflowRunEvent>;
@@ -53,8 +57,11 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
   private failedJobs?: FailedJobSweep;
   private starting?: Promise<void>;
   private stopping = false;
+  private stop!: () => void;
+  /** Resolves (with nothing) once the service stops, ending a wait for the Kafka connection. */
+  private readonly stopped = new Promise<undefined>((resolve) => (this.stop = () => resolve(undefined)));
 
-  constructor(config: GlintConfig, kafka: KafkaConfig, dataSource: DataSource, catalog: CatalogClient, access: GithubAccess, metrics: ActionsMetrics, options: ActionsRuntimeOptions = {}) {
+  constructor(config: GlintConfig, private readonly kafka: KafkaConnectionSource, dataSource: DataSource, catalog: CatalogClient, access: GithubAccess, metrics: ActionsMetrics, options: ActionsRuntimeOptions = {}) {
     this.redisUrl = config.redisUrl;
     const timings = { ...DEFAULT_ACTION_TIMINGS, ...options.timings };
     const store = ActionRunStore.of(dataSource);
@@ -62,8 +69,9 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
     const github = new GithubWorkflows(access);
     const finisher = new RunFinisher(store, reporter, metrics);
     const processor = new RunProcessor({ store, github, reporter, finisher, metrics, timings, afterDispatch: options.afterDispatch });
-    const handler = new RunMessageHandler(processor, metrics);
-    this.consumer = new RunConsumer(createKafka(kafka, 'glint-actions'), runsTopicOf(config.catalog.orgId), consumerGroupOf(config.catalog.orgId), (message, keepAlive) => handler.handle(message, keepAlive));
+    this.handler = new RunMessageHandler(processor, metrics);
+    this.topic = runsTopicOf(config.catalog.orgId);
+    this.groupId = consumerGroupOf(config.catalog.orgId);
     this.completion = new WorkflowRunCompletion(store, finisher);
     this.watchdog = new RunWatchdog({ store, github, processor, finisher, timings });
   }
@@ -83,14 +91,15 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    this.stop();
     // The watchdog first: a stopping service settles nothing more (a run it recorded is reconciled at the next start).
     await this.watchdog.stop();
     const leave = (async () => {
       await this.starting;
-      await this.consumer.stop().catch((error: unknown) => this.logger.warn(`stopping the Kafka consumer: ${errorMessage(error)}`));
+      await this.consumer?.stop().catch((error: unknown) => this.logger.warn(`stopping the Kafka consumer: ${errorMessage(error)}`));
     })();
     if ((await settleWithin(leave, KAFKA_LEAVE_MS)) === 'timed-out') {
-      this.logger.warn(`the Kafka consumer did not leave group ${this.consumer.groupId} within ${KAFKA_LEAVE_MS / 1000} s; stopping without it (its uncommitted messages are delivered again)`);
+      this.logger.warn(`the Kafka consumer did not leave group ${this.groupId} within ${KAFKA_LEAVE_MS / 1000} s; stopping without it (its uncommitted messages are delivered again)`);
     }
     await this.worker?.close();
     await this.failedJobs?.close();
@@ -100,12 +109,17 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
   /** Unconfirmed dispatches first ("before doing anything"), so a redelivered message finds its run settled. */
   private async start(): Promise<void> {
     await this.watchdog.reconcileOrphans().catch((error: unknown) => this.logger.error(`reconciling unconfirmed dispatches at start: ${errorMessage(error)}`));
+    const connection = await Promise.race([this.kafka.ready, this.stopped]);
+    if (!connection) return;
+    const consumer = new RunConsumer(createKafka(connection, 'glint-actions'), this.topic, this.groupId, (message, keepAlive) => this.handler.handle(message, keepAlive));
+    this.consumer = consumer;
     while (!this.stopping) {
       try {
-        await this.consumer.start();
+        await consumer.start();
         break;
       } catch (error) {
-        this.logger.error(`cannot consume ${this.consumer.topic} yet, trying again in ${CONSUMER_RETRY_MS / 1000} s: ${errorMessage(error)}`);
+        const reason = isNetworkError(error) ? new DependencyUnreachableError('Kafka', this.kafka.brokersVariable(), connection.brokers.join(','), error).message : errorMessage(error);
+        this.logger.error(`cannot consume ${this.topic} yet, trying again in ${CONSUMER_RETRY_MS / 1000} s: ${reason}`);
         for (let waited = 0; waited < CONSUMER_RETRY_MS && !this.stopping; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }

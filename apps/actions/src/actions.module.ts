@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogClient, CatalogClientTuning, createCatalogClient } from '@glint/catalog-client';
-import { ConfigModule, GlintConfig, KafkaConfig } from '@glint/config';
+import { ConfigModule, GlintConfig } from '@glint/config';
 import { createGithubAccess, GithubAccess, GithubAccessDependencies } from '@glint/github';
 import { MetricsRegistry, ObservabilityModule } from '@glint/observability';
 import { DATA_SOURCE, PersistenceModule, postgresProbe } from '@glint/persistence';
@@ -9,8 +9,8 @@ import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { ActionsMetrics } from './actions-metrics';
 import { ActionsRuntime, ActionsRuntimeOptions } from './actions-runtime';
-import { kafkaProbe } from './kafka/kafka-client';
-import { KAFKA_CONNECTION, KafkaConnectionModule } from './kafka/kafka-connection';
+import { kafkaSourceProbe } from './kafka/kafka-client';
+import { KafkaConnectionModule, KafkaConnectionSource, KafkaCredentialsRetry } from './kafka/kafka-connection';
 import { PARTITIONS_IN_PARALLEL } from './kafka/run-consumer';
 
 export interface ActionsOptions extends ActionsRuntimeOptions {
@@ -18,6 +18,8 @@ export interface ActionsOptions extends ActionsRuntimeOptions {
   catalog?: CatalogClientTuning;
   /** How long a GitHub request may go unanswered (tests shorten it). */
   github?: Pick<GithubAccessDependencies, 'requestTimeoutMs'>;
+  /** How often the catalog's Kafka credentials are tried again while it does not answer (tests shorten it). */
+  kafkaCredentialsRetry?: KafkaCredentialsRetry;
 }
 
 const GITHUB_ACCESS = Symbol('GITHUB_ACCESS');
@@ -29,7 +31,7 @@ export class ActionsModule {
     const redis = RedisModule.forService(config.redisUrl, 'actions');
     // Each partition in flight holds one connection (its run's lock) and needs another for short queries.
     const persistence = PersistenceModule.forBridge(config.databaseUrl, 'actions', { poolSize: 2 * PARTITIONS_IN_PARALLEL + 4 });
-    const kafka = KafkaConnectionModule.register(config, options.catalog);
+    const kafka = KafkaConnectionModule.register(config, options.catalog, options.kafkaCredentialsRetry);
     return {
       module: ActionsModule,
       imports: [
@@ -40,8 +42,8 @@ export class ActionsModule {
         ObservabilityModule.forService({
           service: 'actions',
           imports: [redis, persistence, kafka],
-          inject: [REDIS_CONNECTION, DATA_SOURCE, KAFKA_CONNECTION],
-          probes: (connection: Redis, dataSource: DataSource, kafkaConnection: KafkaConfig) => [kafkaProbe(kafkaConnection), postgresProbe(dataSource), redisProbe(connection)],
+          inject: [REDIS_CONNECTION, DATA_SOURCE, KafkaConnectionSource],
+          probes: (connection: Redis, dataSource: DataSource, kafka: KafkaConnectionSource) => [kafkaSourceProbe(kafka), postgresProbe(dataSource), redisProbe(connection)],
         }),
       ],
       providers: [
@@ -54,8 +56,8 @@ export class ActionsModule {
         { provide: GITHUB_ACCESS, inject: [REDIS_CONNECTION], useFactory: (connection: Redis) => createGithubAccess(config.github, { ...options.github, redis: connection, limitsRedis: connection }) },
         {
           provide: ActionsRuntime,
-          inject: [KAFKA_CONNECTION, DATA_SOURCE, CatalogClient, GITHUB_ACCESS, ActionsMetrics],
-          useFactory: (kafkaConnection: KafkaConfig, dataSource: DataSource, catalog: CatalogClient, access: GithubAccess, metrics: ActionsMetrics) =>
+          inject: [KafkaConnectionSource, DATA_SOURCE, CatalogClient, GITHUB_ACCESS, ActionsMetrics],
+          useFactory: (kafkaConnection: KafkaConnectionSource, dataSource: DataSource, catalog: CatalogClient, access: GithubAccess, metrics: ActionsMetrics) =>
             new ActionsRuntime(config, kafkaConnection, dataSource, catalog, access, metrics, options),
         },
       ],

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Browser, chromium, Page } from 'playwright-core';
 import { CatalogServer, TEST_BLUEPRINTS } from './catalog-server.spec-helper';
-import { decodePng, pixelsUnlikeBackground } from './ui/png.spec-helper';
+import { decodePng, pixelsUnlikeBackground } from '@glint/testing';
 
 /** Debian's Chromium (`scripts/browser.sh` installs it for CI). */
 const CHROMIUM = '/usr/bin/chromium';

@@ -10,6 +10,8 @@ import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { TokenIssuer } from './auth/token-issuer';
 import { BlueprintStore } from './blueprints/blueprint-store';
 import { BlueprintsController } from './blueprints/blueprints.controller';
+import { BridgeClient } from './bridge/bridge-client';
+import { ChangeFeed } from './changes/change-feed';
 import { EntitiesController } from './entities/entities.controller';
 import { EntityDeleter } from './entities/entity-deleter';
 import { EntityStore } from './entities/entity-store';
@@ -21,7 +23,9 @@ import { RunStore } from './runs/run-store';
 import { RunsController } from './runs/runs.controller';
 import { CATALOG_ENTITIES, CATALOG_MIGRATIONS } from './schema';
 import { EntitySearch } from './search/entity-search';
+import { BridgeUiController } from './ui/bridge-ui.controller';
 import { CatalogUiController } from './ui/catalog-ui.controller';
+import { LiveController } from './ui/live.controller';
 import { UI_CREDENTIALS, UiAccessGuard, UiCredentials } from './ui/ui-access.guard';
 
 export interface CatalogOptions {
@@ -33,7 +37,7 @@ export interface CatalogOptions {
 
 const THREE_HOURS = 3 * 60 * 60;
 const SEED_OPTIONS = Symbol('SEED_OPTIONS');
-const CONTROLLERS = [AuthController, BlueprintsController, EntitiesController, RunsController, CatalogUiController];
+const CONTROLLERS = [AuthController, BlueprintsController, EntitiesController, RunsController, CatalogUiController, LiveController, BridgeUiController];
 
 @Injectable()
 class DefaultBlueprintSeeder implements OnModuleInit {
@@ -85,6 +89,9 @@ export class CatalogModule implements NestModule {
         { provide: EntityWriter, inject: [BlueprintStore, EntityStore], useFactory: (blueprints: BlueprintStore, entities: EntityStore) => new EntityWriter(blueprints, entities) },
         { provide: EntityDeleter, inject: [BlueprintStore, EntityStore], useFactory: (blueprints: BlueprintStore, entities: EntityStore) => new EntityDeleter(blueprints, entities) },
         { provide: EntitySearch, inject: [BlueprintStore, EntityStore], useFactory: (blueprints: BlueprintStore, entities: EntityStore) => new EntitySearch(blueprints, entities) },
+        // After the data source: the migrations create the triggers the feed listens to.
+        { provide: ChangeFeed, inject: [DATA_SOURCE], useFactory: () => new ChangeFeed(config.databaseUrl) },
+        { provide: BridgeClient, useValue: new BridgeClient(config.mapperStatusUrl) },
         BearerAuthGuard,
         UiAccessGuard,
         DefaultBlueprintSeeder,

@@ -1,4 +1,5 @@
 import { CreateCatalog1764100000000 } from './migrations/1764100000000-create-catalog';
+import { NotifyEntityChanges1764900000000 } from './migrations/1764900000000-notify-entity-changes';
 
 /**
  * The catalog's own tables (catalog_blueprints, catalog_entities, catalog_action_runs, catalog_action_run_logs,
@@ -6,4 +7,4 @@ import { CreateCatalog1764100000000 } from './migrations/1764100000000-create-ca
  * TypeORM entity classes are mapped; TypeORM runs the migrations.
  */
 export const CATALOG_ENTITIES = [];
-export const CATALOG_MIGRATIONS = [CreateCatalog1764100000000];
+export const CATALOG_MIGRATIONS = [CreateCatalog1764100000000, NotifyEntityChanges1764900000000];

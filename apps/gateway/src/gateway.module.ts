@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ConfigModule, GlintConfig } from '@glint/config';
+import { SignatureOutcomeStore } from '@glint/github';
 import { MetricsRegistry, ObservabilityModule } from '@glint/observability';
 import { EventProducer, QueueOverview, REDIS_CONNECTION, RedisModule, redisProbe, registerQueueMetrics } from '@glint/queue';
 import type { Redis } from 'ioredis';
@@ -84,12 +85,13 @@ export class GatewayModule {
         },
         {
           provide: WebhookIntake,
-          inject: [EventProducer, MetricsRegistry],
-          useFactory: (producer: EventProducer, metrics: MetricsRegistry) =>
+          inject: [EventProducer, MetricsRegistry, REDIS_CONNECTION],
+          useFactory: (producer: EventProducer, metrics: MetricsRegistry, connection: Redis) =>
             new WebhookIntake(
               createSignatureVerifier(secret.reveal(), config.webhook.previousSecret?.reveal()),
               producer,
               new WebhookMetrics(metrics),
+              new SignatureOutcomeStore(connection),
             ),
         },
       ],

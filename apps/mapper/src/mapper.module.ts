@@ -1,9 +1,9 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { createCatalogClient } from '@glint/catalog-client';
 import { ConfigModule, GlintConfig } from '@glint/config';
-import { createGithubAccess, GithubAccess } from '@glint/github';
+import { createGithubAccess, GithubAccess, GithubAppProbe, SignatureOutcomeStore } from '@glint/github';
 import { JqEngine, MappingConfigSource } from '@glint/mapping';
-import { githubLimitsRecorder, MetricsRegistry, ObservabilityModule, rateLimitRecorder } from '@glint/observability';
+import { githubLimitsRecorder, MetricsRegistry, ObservabilityModule, rateLimitRecorder, Readiness, type ReadinessTimings } from '@glint/observability';
 import { DATA_SOURCE, PersistenceModule, postgresProbe } from '@glint/persistence';
 import {
   createRedisConnection,
@@ -27,6 +27,7 @@ import { EventMetrics } from './events/event-metrics';
 import { EventRouter } from './events/event-router';
 import { liveEventHandlers } from './live/live-event-handlers';
 import { EntityMapping } from './mapping/entity-mapping';
+import { GithubReadiness } from './readiness';
 import { ResyncRunner } from './sync/resync-runner';
 import { ResyncScheduler } from './sync/resync-scheduler';
 import { StatusController } from './sync/status.controller';
@@ -41,6 +42,8 @@ export interface MapperOptions {
   resyncAtStart?: boolean;
   /** Tests that reconcile the BASE_URL webhooks themselves turn off the reconcile at start. */
   webhooksAtStart?: boolean;
+  /** How long a readiness report is reused and how often it is redone (tests shorten them). */
+  readiness?: Partial<ReadinessTimings>;
 }
 
 const GLINT_MAPPER_CONFIG = Symbol('GLINT_MAPPER_CONFIG');
@@ -77,6 +80,7 @@ export class MapperModule {
       imports: [redis, persistence],
       inject: [REDIS_CONNECTION, DATA_SOURCE],
       probes: (connection: Redis, dataSource: DataSource) => [redisProbe(connection), postgresProbe(dataSource)],
+      readiness: options.readiness,
     });
     return {
       module: MapperModule,
@@ -96,6 +100,15 @@ export class MapperModule {
               onRateLimit: rateLimitRecorder(metrics),
               onLimits: githubLimitsRecorder(metrics, new Logger('github')),
             }),
+        },
+        {
+          provide: GithubReadiness,
+          inject: [Readiness, 'GITHUB_ACCESS', MappingConfigSource, REDIS_CONNECTION],
+          useFactory: (readiness: Readiness, access: GithubAccess, mappingSource: MappingConfigSource, connection: Redis) => {
+            const source = githubReadinessFor(config, { access, mappingSource, connection });
+            if (source) readiness.add(source);
+            return source;
+          },
         },
         { provide: QueueOverview, inject: [REDIS_CONNECTION], useFactory: (connection: Redis) => new QueueOverview(connection, { partitions: config.events.partitions }) },
         {
@@ -235,4 +248,30 @@ function webhookReconcilerFor(config: GlintConfig, deps: Pick<WebhookReconcilerD
     return null;
   }
   return new WebhookReconciler({ ...deps, mode: auth.kind, baseUrl, secret });
+}
+
+/**
+ * App mode: the GitHub App's readiness checks (GitHub, the installations, their permissions, the catalog, the
+ * webhook secret); null otherwise, leaving readiness to the mapper's dependencies.
+ */
+function githubReadinessFor(
+  config: GlintConfig,
+  deps: { access: GithubAccess; mappingSource: MappingConfigSource; connection: Redis },
+): GithubReadiness | null {
+  if (config.github.auth.kind !== 'app') return null;
+  const catalog = createCatalogClient(config.catalog, { maxAttempts: 1, requestTimeoutMs: 5_000 });
+  return new GithubReadiness({
+    probe: new GithubAppProbe(config.github),
+    kindsOf: async (installation) => {
+      const loaded = await deps.mappingSource.forOrganization(deps.access.clientFor(installation.id), installation.account);
+      return loaded.config.resources.map((resource) => resource.kind);
+    },
+    catalog: async () => {
+      // Any answer but a failure will do: the blueprint need not exist.
+      await catalog.blueprintExists('githubRepository');
+    },
+    catalogFix: `check PORT_URL (${config.catalog.url}) and PORT_CLIENT_ID/PORT_CLIENT_SECRET`,
+    signatures: new SignatureOutcomeStore(deps.connection),
+    organization: config.github.organization,
+  });
 }

@@ -67,6 +67,8 @@ export interface GlintConfig {
   webhook: { secret?: Secret; previousSecret?: Secret; baseUrl?: string; maxUnverifiedBytes: number };
   github: GithubConfig;
   catalog: CatalogConfig;
+  /** MAPPER_STATUS_URL: where the catalog UI's bridge page reads the mapper's `GET /status`. */
+  mapperStatusUrl: string;
   redisUrl: string;
   databaseUrl: string;
   kafka: KafkaConfig;

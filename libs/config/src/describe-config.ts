@@ -9,6 +9,7 @@ export function describeConfig(config: GlintConfig): Record<string, unknown> {
     ...plain,
     redisUrl: redactUrlCredentials(config.redisUrl),
     databaseUrl: redactUrlCredentials(config.databaseUrl),
+    mapperStatusUrl: redactUrlCredentials(config.mapperStatusUrl),
   };
 }
 

@@ -49,6 +49,11 @@ export const ENV_CONTRACT = [
   { name: 'ACTIONS_HTTP_PORT', expects: "the actions service's /health and /metrics port", defaultValue: '3003' },
   { name: 'CATALOG_HTTP_PORT', expects: 'the embedded catalog API and UI port', defaultValue: '3004' },
   {
+    name: 'MAPPER_STATUS_URL',
+    expects: "the mapper's GET /status, an http(s) URL, which the catalog UI's bridge page shows (in the all-in-one process the mapper of the same process)",
+    defaultValue: 'http://127.0.0.1:<MAPPER_HTTP_PORT>/status',
+  },
+  {
     name: 'HTTP_HOST',
     expects: 'the address every service binds to; the embedded catalog binds 127.0.0.1 unless catalog credentials are set',
     defaultValue: '0.0.0.0',

@@ -181,6 +181,19 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('MAPPER_STATUS_URL', () => {
+    it("defaults to the mapper's GET /status on this host, on MAPPER_HTTP_PORT", () => {
+      expect(loadConfig(minimal).mapperStatusUrl).toBe('http://127.0.0.1:3001/status');
+      expect(loadConfig({ ...minimal, MAPPER_HTTP_PORT: '4001' }).mapperStatusUrl).toBe('http://127.0.0.1:4001/status');
+    });
+
+    it('reads an http(s) URL and refuses anything else', () => {
+      expect(loadConfig({ ...minimal, MAPPER_STATUS_URL: 'http://mapper:3001/status' }).mapperStatusUrl).toBe('http://mapper:3001/status');
+      expect(problemsOf({ ...minimal, MAPPER_STATUS_URL: 'mapper:3001' })).toEqual([expect.stringMatching(/^MAPPER_STATUS_URL is invalid/)]);
+      expect(problemsOf({ ...minimal, MAPPER_STATUS_URL: 'ftp://mapper/status' })).toEqual([expect.stringMatching(/^MAPPER_STATUS_URL is invalid.*the scheme is ftp:/)]);
+    });
+  });
+
   describe('GITHUB_MAX_CONCURRENCY', () => {
     it('defaults to 20 resync requests in flight per installation and reads 1 to 80', () => {
       expect(loadConfig(minimal).github.maxConcurrency).toBe(20);
@@ -299,8 +312,9 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://glint:db-password-value@127.0.0.1:5432/glint',
       ADMIN_USERNAME: 'ops',
       ADMIN_PASSWORD: 'admin-password-value',
+      MAPPER_STATUS_URL: 'https://ops:status-password-value@mapper.internal/status',
     };
-    const secretValues = ['webhook-secret-1', 'webhook-secret-0', 'ghp_secret_token', 'client-secret-value', 'kafka-password-value', 'redis-password-value', 'db-password-value', 'admin-password-value'];
+    const secretValues = ['webhook-secret-1', 'webhook-secret-0', 'ghp_secret_token', 'client-secret-value', 'kafka-password-value', 'redis-password-value', 'db-password-value', 'admin-password-value', 'status-password-value'];
 
     it.each([
       ['JSON.stringify', (value: unknown) => JSON.stringify(value)],

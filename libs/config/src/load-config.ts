@@ -55,6 +55,7 @@ export function loadConfig(env: Env, services: readonly ServiceName[] = SERVICE_
     },
     github,
     catalog,
+    mapperStatusUrl: reader.url('MAPPER_STATUS_URL', ['http', 'https'], `http://127.0.0.1:${http.ports.mapper}/status`),
     redisUrl: reader.url('REDIS_URL', ['redis', 'rediss'], 'redis://127.0.0.1:6379'),
     databaseUrl: reader.url('DATABASE_URL', ['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/glint'),
     kafka: readKafka(reader),

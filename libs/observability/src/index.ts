@@ -5,3 +5,5 @@ export { ObservabilityModule } from './observability.module';
 export type { ObservabilityOptions } from './observability.module';
 export { githubLimitsRecorder, rateLimitRecorder } from './rate-limit-metrics';
 export type { GithubLimitsRecorder, RateLimitReading } from './rate-limit-metrics';
+export { ALL_INSTALLATIONS, DEFAULT_READINESS_TIMINGS, dependencyReadiness, Readiness } from './readiness';
+export type { ReadinessCheck, ReadinessLogger, ReadinessReport, ReadinessSource, ReadinessTimings } from './readiness';

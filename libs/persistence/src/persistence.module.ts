@@ -1,4 +1,5 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { addressOf, DependencyUnreachableError, isNetworkError } from '@glint/runtime';
 import { DataSource } from 'typeorm';
 import { createDataSource, DataSourceOptions, migrate } from './data-source';
 import { BRIDGE_ENTITIES, BRIDGE_MIGRATIONS } from './schema';
@@ -16,7 +17,8 @@ class DataSourceCloser implements OnApplicationShutdown {
 
 /**
  * Connects to Postgres and applies pending migrations before the service starts taking work.
- * A database that is down at boot fails the boot with the driver's reason: a service that cannot
+ * A database that cannot be reached at boot fails the boot with one line naming Postgres, its address and the variable
+ * (DATABASE_URL); any other failure with the driver's reason: a service that cannot
  * migrate must not run against an unknown schema.
  */
 @Module({})
@@ -33,7 +35,8 @@ export class PersistenceModule {
     });
   }
 
-  static forService(options: DataSourceOptions): DynamicModule {
+  /** `variable`: the environment variable `options.url` comes from, named when the database cannot be reached. */
+  static forService(options: DataSourceOptions, variable = 'DATABASE_URL'): DynamicModule {
     return {
       module: PersistenceModule,
       providers: [
@@ -41,7 +44,12 @@ export class PersistenceModule {
           provide: DATA_SOURCE,
           useFactory: async () => {
             const dataSource = createDataSource(options);
-            await dataSource.initialize();
+            try {
+              await dataSource.initialize();
+            } catch (error) {
+              if (isNetworkError(error)) throw new DependencyUnreachableError('Postgres', variable, addressOf(options.url, 5432), error);
+              throw error;
+            }
             const applied = await migrate(dataSource);
             if (applied.length > 0) {
               new Logger(options.applicationName).log(`applied migrations: ${applied.join(', ')}`);

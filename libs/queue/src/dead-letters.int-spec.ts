@@ -9,6 +9,7 @@ import { eventKeys } from './event-queue-options';
 import { partitionOf } from './partitioner';
 import { DeadLetteredEntity, PublishChangesJob, PublishJobName } from './publish-job';
 import { QueueName } from './queue-name';
+import { QueueOverview } from './queue-overview';
 import { createRedisConnection } from './redis-connection';
 
 const PARTITIONS = 4;
@@ -95,6 +96,23 @@ describe('dead-letter tooling on a real Redis', () => {
     const issue = letters.find((letter) => letter.id === 'delivery-d-issue-1');
     expect(issue).toMatchObject({ source: 'events', error: 'cannot handle issues: GitHub answered 403 (missing permission)', failedAt: expect.stringMatching(/^\d{4}-/) });
     expect(letters[0]).toMatchObject({ error: '422 invalid_request: replicas must be a number' });
+  });
+
+  it('gives the bridge page the newest dead letters with their reasons, and the events finished per minute', async () => {
+    const overview = new QueueOverview(connection, { partitions: PARTITIONS, prefix });
+    try {
+      const latest = await overview.latestDeadLetters(4);
+      const perMinute = await overview.eventsPerMinute(15);
+
+      expect(latest).toHaveLength(4);
+      expect(latest.map((letter) => letter.failedAt)).toEqual([...latest.map((letter) => letter.failedAt)].sort().reverse());
+      expect(latest.slice(0, 3).map((letter) => [letter.source, letter.error.replace(/issues|push/, '<event>')])).toEqual(Array(3).fill(['events', 'cannot handle <event>: GitHub answered 403 (missing permission)']));
+      expect(latest[3]).toEqual({ source: 'publish', id: expect.any(String), subject: 'delete team/team-gone (installation 7)', error: '409 delete_failed: has dependents', failedAt: '2020-01-02T10:00:00.000Z' });
+      expect(perMinute).toHaveLength(15);
+      expect(perMinute.reduce((sum, count) => sum + count, 0)).toBe(3);
+    } finally {
+      await overview.close();
+    }
   });
 
   it('filters by event name or name.action, blueprint, id or delivery id, time and count', async () => {

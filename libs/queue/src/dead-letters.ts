@@ -175,7 +175,8 @@ export class DeadLetterQueues {
   }
 }
 
-function deadLetterOf(source: DeadLetterSource, job: Job): DeadLetter | undefined {
+/** A dead-letter queue's job as a dead letter; undefined for a job of another shape. */
+export function deadLetterOf(source: DeadLetterSource, job: Job): DeadLetter | undefined {
   if (!job?.id) return undefined;
   if (source === 'events') {
     const entry = job.data as DeadLetteredEvent;

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { abortableSleep, withLogContext } from '@glint/runtime';
 import { errorText, keepText } from './dead-letter-text';
 import { DeadLetteredEvent, QueuedWebhookEvent, WebhookEvent } from './event-job';
-import { DEFAULT_QUEUE_PREFIX, eventKeys, EventQueueOptions } from './event-queue-options';
+import { DEFAULT_QUEUE_PREFIX, EVENT_METRICS_MINUTES, eventKeys, EventQueueOptions } from './event-queue-options';
 import { partitionQueueName, QueueName } from './queue-name';
 import { Semaphore } from './semaphore';
 import { DEFAULT_STALL_RECOVERY_SECONDS, stallSettings } from './stall-recovery';
@@ -90,6 +90,8 @@ export class PartitionedEventConsumer {
         concurrency: 1,
         autorun: false,
         name: WORKER_NAME,
+        // Per-minute counts in Redis, for the events per minute of GET /status and the catalog's bridge page.
+        metrics: { maxDataPoints: EVENT_METRICS_MINUTES },
         ...stallSettings(this.options.stallRecoverySeconds ?? DEFAULT_STALL_RECOVERY_SECONDS),
       });
       worker.on('error', () => undefined); // connection errors: ioredis reconnects and the worker resumes

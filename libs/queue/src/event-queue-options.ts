@@ -13,6 +13,8 @@ export const DELIVERY_DEDUPE_TTL_SECONDS = 72 * 60 * 60;
  * some other way (a flushed queue), so it is far longer than any backlog should last.
  */
 export const PAYLOAD_TTL_SECONDS = 30 * 24 * 60 * 60;
+/** Minutes of per-minute event counts the partitions keep (BullMQ metrics). */
+export const EVENT_METRICS_MINUTES = 60;
 /** Completed jobs stay a while so a concurrent duplicate hits the job id, then the dedupe key takes over. */
 export const COMPLETED_JOB_RETENTION = { age: 60 * 60, count: 10_000 };
 

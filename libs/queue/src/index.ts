@@ -8,7 +8,7 @@ export { EventProducer } from './event-producer';
 export type { EnqueueResult } from './event-producer';
 export { partitionOf } from './partitioner';
 export { QueueOverview } from './queue-overview';
-export type { PartitionBacklog, PublishBacklog, QueueSummary } from './queue-overview';
+export type { DeadLetterSummary, PartitionBacklog, PublishBacklog, QueueSummary } from './queue-overview';
 export { CatalogAvailabilityRecord } from './catalog-availability-record';
 export type { CatalogAvailabilityReport, CatalogAvailabilityState } from './catalog-availability-record';
 export { FAILED_JOB_SWEEP_INTERVAL_MS, FailedJobSweep } from './failed-job-sweep';

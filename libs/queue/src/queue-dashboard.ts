@@ -5,6 +5,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { keepDashboardOffline } from './dashboard-offline';
 import { DEFAULT_QUEUE_PREFIX } from './event-queue-options';
 import { partitionQueueName, QueueName } from './queue-name';
 
@@ -59,6 +60,7 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Glint queues' } },
   });
+  keepDashboardOffline(serverAdapter.getRouter());
   const board = serverAdapter.getRouter() as DashboardHandler;
   const authorized = basicAuthCheck(options.credentials.username, options.credentials.password);
   return {

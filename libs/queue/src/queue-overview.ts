@@ -2,7 +2,9 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { CatalogAvailabilityRecord, CatalogAvailabilityReport } from './catalog-availability-record';
+import { DeadLetter, deadLetterOf, DeadLetterSource } from './dead-letters';
 import { DEFAULT_QUEUE_PREFIX } from './event-queue-options';
+import { perMinute, sumSeries } from './per-minute';
 import { partitionQueueName, QueueName } from './queue-name';
 
 export interface PartitionBacklog {
@@ -31,6 +33,9 @@ export interface QueueSummary {
   partitions: PartitionBacklog[];
   publish: PublishBacklog;
 }
+
+/** A dead letter without its payload: where, what, why and when. */
+export type DeadLetterSummary = Pick<DeadLetter, 'source' | 'id' | 'subject' | 'error' | 'failedAt'>;
 
 /**
  * Reads the backlog of the event partitions and the dead-letter sizes from Redis, for `/metrics` and `GET /status`.
@@ -86,6 +91,33 @@ export class QueueOverview implements OnApplicationShutdown {
   async failedJobs(): Promise<Map<string, number>> {
     const counts = await Promise.all(this.workQueues.map((queue) => queue.getFailedCount()));
     return new Map(this.workQueues.map((queue, index) => [queue.name, counts[index] ?? 0]));
+  }
+
+  /** The newest dead letters of every dead-letter queue, newest first, with their reasons. */
+  async latestDeadLetters(limit: number): Promise<DeadLetterSummary[]> {
+    const sources: Array<[DeadLetterSource, Queue]> = [
+      ['events', this.eventDeadLetters],
+      ['publish', this.publishDeadLetters],
+      ['jobs', this.jobDeadLetters],
+    ];
+    const jobs = await Promise.all(sources.map(([, queue]) => queue.getJobs(['wait', 'prioritized', 'delayed'], 0, limit - 1, false)));
+    const letters = sources.flatMap(([source], index) => jobs[index].flatMap((job) => deadLetterOf(source, job) ?? []));
+    return letters
+      .sort((a, b) => b.failedAt.localeCompare(a.failedAt) || b.id.localeCompare(a.id))
+      .slice(0, limit)
+      .map(({ source, id, subject, error, failedAt }) => ({ source, id, subject, error, failedAt }));
+  }
+
+  /**
+   * Webhook events the mapper finished (handled or dead-lettered) per minute over the last `minutes` minutes, the
+   * current minute first, over every partition (BullMQ's per-minute metrics, which the event workers record).
+   */
+  async eventsPerMinute(minutes: number): Promise<number[]> {
+    const now = this.now();
+    const series = await Promise.all(
+      this.partitionQueues.flatMap((queue) => (['completed', 'failed'] as const).map(async (type) => perMinute(await queue.getMetrics(type, 0, minutes), now, minutes))),
+    );
+    return sumSeries(series, minutes);
   }
 
   async publishBacklog(): Promise<PublishBacklog> {

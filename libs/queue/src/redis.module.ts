@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { once } from 'node:events';
+import { addressOf, DependencyUnreachableError } from '@glint/runtime';
 import { createRedisConnection } from './redis-connection';
 
 export const REDIS_CONNECTION = Symbol('REDIS_CONNECTION');
@@ -32,15 +33,24 @@ export class RedisModule {
 const CONNECT_GRACE_MS = 5_000;
 
 /**
- * Waits briefly for Redis so a healthy service does not report 503 in its first second; a Redis that is
- * down at boot does not stop the service, which reports it on /health and reconnects when it is back.
+ * Waits briefly for Redis so a healthy service does not report 503 in its first second. A Redis that refuses or
+ * cannot be resolved at boot fails the boot with one line naming it and REDIS_URL; one that is merely slow does not
+ * stop the service, which reports it on /health and reconnects when it is back.
  */
 async function connectWithinGracePeriod(url: string, service: string): Promise<Redis> {
   const connection = createRedisConnection(url, 'producer', service);
-  const ready = await Promise.race([
-    once(connection, 'ready').then(() => true),
-    new Promise<false>((resolve) => setTimeout(() => resolve(false), CONNECT_GRACE_MS).unref()),
-  ]);
-  if (!ready) new Logger(service).warn(`Redis is not reachable yet; /health reports it until it is`);
-  return connection;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const ready = await Promise.race([
+      once(connection, 'ready').then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CONNECT_GRACE_MS).unref())),
+    ]);
+    if (!ready) new Logger(service).warn(`Redis at ${addressOf(url, 6379)} (REDIS_URL) is not reachable yet; /health reports it until it is`);
+    return connection;
+  } catch (error) {
+    connection.disconnect();
+    throw new DependencyUnreachableError('Redis', 'REDIS_URL', addressOf(url, 6379), error);
+  } finally {
+    clearTimeout(timer);
+  }
 }

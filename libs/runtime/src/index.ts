@@ -16,3 +16,4 @@ export { abortableSleep, mapWithConcurrency, settleWithin } from './concurrency'
 export { chunk, groupBy } from './collections';
 export { errorMessage } from './errors';
 export { GatherCohort } from './gather-cohort';
+export { addressOf, DependencyUnreachableError, isNetworkError } from './dependency-error';

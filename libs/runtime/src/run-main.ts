@@ -31,9 +31,17 @@ export async function runMain(
   try {
     running = await withServiceLogContext('glint', () => start(config));
   } catch (error) {
-    const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    // One line naming what failed; the stack only for those who asked for it.
+    const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
+    const reason = error instanceof Error && verbose ? (error.stack ?? error.message) : oneLine(error);
     process.stderr.write(`glint: ${services.join(', ')} failed to start: ${new Redactor(secretValuesOf(config)).text(reason)}\n`);
     process.exit(1);
   }
   new GracefulShutdown(running, { graceMs: config.shutdownGraceSeconds * 1000, logger: new Logger('glint'), exit: (code) => process.exit(code) }).listen();
+}
+
+function oneLine(error: unknown): string {
+  if (error instanceof AggregateError && !error.message && error.errors.length > 0) return oneLine(error.errors[0]);
+  if (!(error instanceof Error)) return String(error);
+  return error.message.split('\n')[0] || error.name;
 }

@@ -18,3 +18,6 @@ export { RawHttpConnection } from './raw-http-connection';
 export type { FaultPolicy, InjectedFault } from './fault-injecting-proxy';
 export { PortOpenApi } from './port-openapi/port-openapi';
 export type { SpecProblem } from './port-openapi/port-openapi';
+export { CHROMIUM, LocalBrowser, saveScreenshot } from './local-browser';
+export { decodePng, looksRendered, pixelsUnlikeBackground } from './png';
+export type { DecodedPng } from './png';

@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { KafkaConfig } from '@glint/config';
 import type { DependencyProbe } from '@glint/observability';
 import { Kafka, KafkaConfig as KafkaJsConfig, LogEntry, logLevel } from 'kafkajs';
+import { DependencyUnreachableError, isNetworkError } from '@glint/runtime';
+import type { KafkaConnectionSource } from './kafka-connection';
 
 /** Plaintext for a local broker; SASL_SSL with SCRAM-SHA-512 for Port's managed Kafka. */
 function connectionOptions(config: KafkaConfig): Pick<KafkaJsConfig, 'brokers' | 'ssl' | 'sasl'> {
@@ -11,6 +13,8 @@ function connectionOptions(config: KafkaConfig): Pick<KafkaJsConfig, 'brokers' |
     sasl: config.sasl && { mechanism: 'scram-sha-512', username: config.sasl.username, password: config.sasl.password.reveal() },
   };
 }
+
+const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|Connection timeout|Failed to connect to seed broker|KafkaJSNumberOfRetriesExceeded|KafkaJSConnectionError/;
 
 export function createKafka(config: KafkaConfig, clientId: string): Kafka {
   const logger = new Logger('kafkajs');
@@ -25,7 +29,10 @@ export function createKafka(config: KafkaConfig, clientId: string): Kafka {
       ({ level, log }: LogEntry) => {
         const { message, ...extra } = log;
         const line = `${message} ${JSON.stringify(extra)}`;
-        if (level <= logLevel.ERROR) logger.error(line);
+        // An unreachable broker is reported by the consumer in one line per try (and on /health); kafkajs's own
+        // lines for each connection attempt are for debugging.
+        if (UNREACHABLE.test(line)) logger.debug(line);
+        else if (level <= logLevel.ERROR) logger.error(line);
         else logger.warn(line);
       },
   });
@@ -51,6 +58,25 @@ export function kafkaProbe(config: KafkaConfig): DependencyProbe {
         if (cluster.brokers.length === 0) throw new Error('the cluster reports no live broker');
       } finally {
         await admin.disconnect().catch(() => undefined);
+      }
+    },
+  };
+}
+
+/** `kafkaProbe` once the connection is resolved; down, saying why, while the service still waits for it. */
+export function kafkaSourceProbe(source: Pick<KafkaConnectionSource, 'current' | 'waiting' | 'brokersVariable'>): DependencyProbe {
+  let probe: DependencyProbe | undefined;
+  return {
+    name: 'kafka',
+    async check() {
+      const connection = source.current();
+      if (!connection) throw new Error(source.waiting() ?? 'no Kafka connection yet');
+      probe ??= kafkaProbe(connection);
+      try {
+        await probe.check();
+      } catch (error) {
+        if (isNetworkError(error)) throw new DependencyUnreachableError('Kafka', source.brokersVariable(), connection.brokers.join(','), error);
+        throw error;
       }
     },
   };

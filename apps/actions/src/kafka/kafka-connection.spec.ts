@@ -1,6 +1,6 @@
 import { loadConfig } from '@glint/config';
 import type { KafkaCredentials } from '@glint/catalog-client';
-import { consumerGroupOf, resolveKafkaConnection, runsTopicOf } from './kafka-connection';
+import { consumerGroupOf, KafkaConnectionSource, resolveKafkaConnection, runsTopicOf } from './kafka-connection';
 
 const PORT = { PORT_CLIENT_ID: 'client', PORT_CLIENT_SECRET: 'secret', PORT_ORG_ID: 'org_1' };
 const catalogAnswering = (credentials: KafkaCredentials | undefined) => {
@@ -45,5 +45,30 @@ describe('resolveKafkaConnection', () => {
   it("names Port's topic and an org-prefixed consumer group", () => {
     expect(runsTopicOf('org_1')).toBe('org_1.runs');
     expect(consumerGroupOf('org_1')).toBe('org_1.glint-actions');
+  });
+});
+
+describe('KafkaConnectionSource', () => {
+  it('keeps asking a catalog that does not answer, saying meanwhile what it waits for, until it gets the credentials', async () => {
+    const config = loadConfig({ ...PORT, PORT_URL: 'http://catalog.internal:3000' }, ['actions']);
+    let answers = 0;
+    const catalog = {
+      getKafkaCredentials: async () => {
+        answers += 1;
+        if (answers < 3) throw new Error('POST /v1/auth/access_token could not reach the catalog');
+        return { brokers: ['b-1:9196'], username: 'org_1', password: 'kafka-secret' };
+      },
+    };
+
+    const sut = new KafkaConnectionSource(config, catalog, { initialDelayMs: 1, maxDelayMs: 2 });
+    expect(sut.current()).toBeUndefined();
+    expect(sut.waiting()).toBe('waiting for the Kafka credentials from the catalog at http://catalog.internal:3000 (PORT_URL)');
+    const connection = await sut.ready;
+
+    expect(answers).toBe(3);
+    expect(connection).toMatchObject({ brokers: ['b-1:9196'], sasl: { username: 'org_1' } });
+    expect(sut.current()).toBe(connection);
+    expect(sut.waiting()).toBeUndefined();
+    expect(sut.brokersVariable()).toBe('the Kafka credentials from PORT_URL');
   });
 });

@@ -38,7 +38,18 @@ export interface SearchPage {
   /** Keyset pagination by (blueprint, identifier). */
   after?: { blueprint: string; identifier: string };
   limit?: number;
+  /** Another order than (blueprint, identifier), paginated by `offset` (the UI's sortable columns). */
+  order?: EntityOrder;
+  offset?: number;
 }
+
+/** A sort key: a meta column, or a property or relation by name (JSONB order: numbers as numbers); empty values last. */
+export interface EntityOrder {
+  by: { meta: 'identifier' | 'title' | 'createdAt' | 'updatedAt' } | { property: string } | { relation: string };
+  descending: boolean;
+}
+
+const META_COLUMNS = { identifier: 'e.identifier', title: 'e.title', createdAt: 'e.created_at', updatedAt: 'e.updated_at' } as const;
 
 const pairKey = (blueprint: string, identifier: string): string => JSON.stringify([blueprint, identifier]);
 
@@ -71,9 +82,28 @@ export class EntityStore {
       page.withRelations === false ? `'{}'::jsonb AS relations` : 'e.relations',
     ];
     const after = page.after ? ` AND (e.blueprint, e.identifier) > (${params.add(page.after.blueprint)}, ${params.add(page.after.identifier)})` : '';
+    const order = page.order ? `${orderExpression(page.order, params)} ${page.order.descending ? 'DESC' : 'ASC'} NULLS LAST, e.blueprint, e.identifier` : 'e.blueprint, e.identifier';
     const limit = page.limit !== undefined ? ` LIMIT ${params.add(page.limit)}` : '';
-    const rows: EntityRow[] = await this.db.query(`SELECT ${columns.join(', ')} FROM catalog_entities e WHERE ${page.condition}${after} ORDER BY e.blueprint, e.identifier${limit}`, params.values);
+    const offset = page.offset ? ` OFFSET ${params.add(page.offset)}` : '';
+    const rows: EntityRow[] = await this.db.query(`SELECT ${columns.join(', ')} FROM catalog_entities e WHERE ${page.condition}${after} ORDER BY ${order}${limit}${offset}`, params.values);
     return rows.map(toRecord);
+  }
+
+  async countWhere(condition: string, params: SqlParams): Promise<number> {
+    const rows: Array<{ count: string }> = await this.db.query(`SELECT count(*) AS count FROM catalog_entities e WHERE ${condition}`, params.values);
+    return Number(rows[0].count);
+  }
+
+  /** How many entities matching `condition` hold each value of a property (its JSON text; empty ones left out), most first. */
+  async valueCounts(condition: string, params: SqlParams, property: string, limit: number): Promise<Array<{ value: string; count: number }>> {
+    const name = params.add(property);
+    const rows: Array<{ value: string; count: string }> = await this.db.query(
+      `SELECT e.properties ->> ${name} AS value, count(*) AS count FROM catalog_entities e
+        WHERE ${condition} AND jsonb_typeof(e.properties -> ${name}) IN ('string', 'number', 'boolean')
+        GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${params.add(limit)}`,
+      params.values,
+    );
+    return rows.map((row) => ({ value: row.value, count: Number(row.count) }));
   }
 
   async identifiersMatching(condition: string, params: SqlParams, limit: number): Promise<string[]> {
@@ -192,6 +222,14 @@ export { pairKey };
 /** `{relation: id}` (or `{relation: [id]}` for many) per target: JSONB containment the GIN index answers. */
 function containments(name: string, many: boolean, targets: string[]): string[] {
   return targets.map((target) => JSON.stringify({ [name]: many ? [target] : target }));
+}
+
+function orderExpression(order: EntityOrder, params: SqlParams): string {
+  const { by } = order;
+  if ('meta' in by) return META_COLUMNS[by.meta];
+  // A JSON null sorts as empty, like an absent key.
+  const [column, name] = 'property' in by ? ['properties', by.property] : ['relations', by.relation];
+  return `NULLIF(e.${column} -> ${params.add(name)}, 'null'::jsonb)`;
 }
 
 function toRecord(row: EntityRow): EntityRecord {

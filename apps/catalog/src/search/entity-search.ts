@@ -1,10 +1,16 @@
 import type { BlueprintStore } from '../blueprints/blueprint-store';
-import type { EntityStore } from '../entities/entity-store';
+import type { EntityOrder, EntityStore } from '../entities/entity-store';
 import { needsField, project, Projection, toView } from '../entities/entity-view';
-import type { EntityView } from '../entities/entity.types';
+import type { EntityRecord, EntityView } from '../entities/entity.types';
 import { CatalogError } from '../http/catalog-error';
 import { searchCondition } from './search-sql';
 import { SqlParams } from './sql-params';
+
+export interface SortedPageRequest {
+  order: EntityOrder;
+  offset: number;
+  limit: number;
+}
 
 export interface PageRequest extends Projection {
   limit?: number;
@@ -30,10 +36,34 @@ export class EntitySearch {
     };
   }
 
-  async page(blueprint: string, query: unknown, request: PageRequest): Promise<{ entities: Array<Partial<EntityView>>; next?: string }> {
+  /** The SQL condition of a search within one blueprint, with its own parameters. */
+  async condition(blueprint: string, query: unknown): Promise<{ condition: string; params: SqlParams }> {
     const params = new SqlParams();
     const filter = query === undefined ? 'TRUE' : searchCondition(query, { params, graph: await this.blueprints.graph(), now: this.now() }, '/query');
-    const condition = `e.blueprint = ${params.add(blueprint)} AND ${filter}`;
+    return { condition: `e.blueprint = ${params.add(blueprint)} AND ${filter}`, params };
+  }
+
+  /** The UI's table: one page in any order, and how many entities match the query in all. */
+  async sorted(blueprint: string, query: unknown, request: SortedPageRequest): Promise<{ records: EntityRecord[]; total: number }> {
+    // Two parameter lists: the page's gains its limit and offset.
+    const [page, counted] = await Promise.all([this.condition(blueprint, query), this.condition(blueprint, query)]);
+    const [records, total] = await Promise.all([this.store.search({ ...page, order: request.order, offset: request.offset, limit: request.limit }), this.store.countWhere(counted.condition, counted.params)]);
+    return { records, total };
+  }
+
+  /** Per property, how many entities matching the query hold each of its values (the UI's filter counts). */
+  async valueCounts(blueprint: string, query: unknown, properties: string[], limit: number): Promise<Map<string, Array<{ value: string; count: number }>>> {
+    const counts = await Promise.all(
+      properties.map(async (property) => {
+        const { condition, params } = await this.condition(blueprint, query);
+        return [property, await this.store.valueCounts(condition, params, property, limit)] as const;
+      }),
+    );
+    return new Map(counts);
+  }
+
+  async page(blueprint: string, query: unknown, request: PageRequest): Promise<{ entities: Array<Partial<EntityView>>; next?: string }> {
+    const { condition, params } = await this.condition(blueprint, query);
     const after = request.from !== undefined ? { blueprint, identifier: decodeCursor(request.from) } : undefined;
     const limit = request.limit;
     const records = await this.store.search({

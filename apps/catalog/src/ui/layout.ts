@@ -1,34 +1,19 @@
 import { html, SafeHtml } from './html';
+import { LIVE_SCRIPT_PATH } from './live-script';
+import { STYLE } from './style';
 
-const STYLE = `
-:root { --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #f6f8fa; --accent: #0969da; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: #fff; }
-header { background: #24292f; color: #fff; padding: 12px 24px; display: flex; gap: 24px; align-items: baseline; }
-header a { color: #fff; text-decoration: none; }
-header .brand { font-weight: 600; font-size: 16px; }
-main { padding: 16px 24px 48px; max-width: 1200px; }
-h1 { font-size: 22px; margin: 8px 0 16px; }
-h2 { font-size: 16px; margin: 28px 0 8px; }
-a { color: var(--accent); }
-table { border-collapse: collapse; width: 100%; margin-bottom: 8px; }
-th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { background: var(--bg); font-weight: 600; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
-pre { margin: 0; white-space: pre-wrap; word-break: break-word; max-height: 240px; overflow: auto; }
-.muted { color: var(--muted); }
-.badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600; color: #fff; }
-.badge.IN_PROGRESS { background: #9a6700; }
-.badge.SUCCESS { background: #1a7f37; }
-.badge.FAILURE { background: #cf222e; }
-form.filters { display: flex; gap: 8px; flex-wrap: wrap; margin-bottom: 12px; }
-form.filters input, form.filters select { padding: 4px 8px; border: 1px solid var(--line); border-radius: 6px; font: inherit; }
-form.filters button { padding: 4px 12px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); font: inherit; cursor: pointer; }
-.empty { color: var(--muted); padding: 12px 0; }
-`;
+/**
+ * What keeps a page current: `topics` it refreshes on when the catalog changes (`*` for any change, `blueprint:<id>`
+ * for one blueprint's entities), or a poll interval for state the catalog is not told about (the bridge page).
+ * Only the elements marked `data-live-region` are replaced, so a half-typed filter stays as it is.
+ */
+export interface LiveOptions {
+  topics?: string[];
+  pollSeconds?: number;
+}
 
-export function page(title: string, body: SafeHtml): string {
+export function page(title: string, body: SafeHtml, live: LiveOptions = {}): string {
+  const topics = live.topics ?? [];
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -36,9 +21,10 @@ export function page(title: string, body: SafeHtml): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Glint catalog</title>
 <style>${new SafeHtml(STYLE)}</style>
+<script src="${LIVE_SCRIPT_PATH}" defer></script>
 </head>
-<body>
-<header><a class="brand" href="/">Glint catalog</a><a href="/">Blueprints</a><a href="/runs">Action runs</a></header>
+<body data-live="${topics.join(' ')}" data-live-poll="${live.pollSeconds ?? 0}">
+<header><a class="brand" href="/">Glint catalog</a><a href="/">Blueprints</a><a href="/runs">Action runs</a><a href="/bridge">Bridge</a>${topics.length > 0 ? html`<span id="live-indicator" title="This page updates itself when the catalog changes">live</span>` : ''}</header>
 <main>
 ${body}
 </main>

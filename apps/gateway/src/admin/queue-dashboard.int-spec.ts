@@ -1,5 +1,5 @@
 import type { RunningService } from '@glint/runtime';
-import { PrivateRedisServer, testConfig } from '@glint/testing';
+import { LocalBrowser, PrivateRedisServer, testConfig } from '@glint/testing';
 import { startGateway } from '../index';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -60,6 +60,22 @@ describe('the queue dashboard on the gateway, with a real Redis', () => {
     const answer = await fetch(`${gateway.url}/admin/queues/api/queues/events-dlq/empty`, { method: 'PUT', headers: { authorization: basic('ops', 'dashboard-password') } });
 
     expect(answer.status).toBe(405);
+  });
+
+  it('opens in a browser without a single request leaving the host (no web fonts from a CDN)', async () => {
+    const browser = await LocalBrowser.launch();
+    try {
+      const context = await browser.context({ httpCredentials: { username: 'ops', password: 'dashboard-password' } });
+      const page = await context.newPage();
+      await page.goto(`${gateway.url}/admin/queues`);
+      await page.waitForSelector('text=events-dlq');
+      await page.waitForLoadState('networkidle');
+
+      expect(browser.offHostRequests).toEqual([]);
+      expect(await page.locator('link[href*="googleapis"], link[href*="gstatic"]').count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('is off without ADMIN_USERNAME and ADMIN_PASSWORD, while the other routes still answer', async () => {

@@ -206,3 +206,18 @@ describe('WebhookIntake', () => {
     });
   });
 });
+
+describe('WebhookIntake and the signature outcomes', () => {
+  it("records a refused signature with the request's delivery id, and a verified one, for the readiness check of WEBHOOK_SECRET", async () => {
+    const recorded: string[] = [];
+    const sut = new WebhookIntake(createSignatureVerifier(SECRET), new RecordingProducer(), new WebhookMetrics(new MetricsRegistry('gateway')), {
+      rejected: async (deliveryId) => void recorded.push(`rejected ${deliveryId}`),
+      verified: async () => void recorded.push('verified'),
+    });
+
+    await sut.receive(request(pullRequest, { 'x-hub-signature-256': sign(pullRequest, 'secret-changed-on-github'), 'x-github-delivery': 'd-1' }));
+    await sut.receive(request(pullRequest, { 'x-github-delivery': 'd-2' }));
+
+    expect(recorded).toEqual(['rejected d-1', 'verified']);
+  });
+});

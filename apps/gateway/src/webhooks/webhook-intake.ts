@@ -1,4 +1,4 @@
-import { groupKeyOf } from '@glint/github';
+import { groupKeyOf, type SignatureOutcomeStore } from '@glint/github';
 import { EventProducer, partitionOf, QueuedWebhookEvent } from '@glint/queue';
 import type { SignatureCheck, SignatureVerifier } from './signature-verifier';
 import { eventLabel, RejectionReason, UNVERIFIED_EVENT_LABEL, WebhookMetrics } from './webhook-metrics';
@@ -35,6 +35,8 @@ export class WebhookIntake {
     private readonly verifier: SignatureVerifier,
     private readonly producer: Pick<EventProducer, 'enqueue' | 'options'>,
     private readonly metrics: WebhookMetrics,
+    /** Where the signature checks' outcomes go for the mapper's readiness (a changed WEBHOOK_SECRET). */
+    private readonly outcomes?: Pick<SignatureOutcomeStore, 'rejected' | 'verified'>,
   ) {}
 
   /** Refuses, before its body is read, a request without a sha256 X-Hub-Signature-256. */
@@ -42,7 +44,7 @@ export class WebhookIntake {
     const signature = header(headers, 'x-hub-signature-256');
     if (!signature) return { refusal: this.refuseUnverified(401, 'missing_signature', 'the X-Hub-Signature-256 header is missing; set a webhook secret on the GitHub App') };
     const check = this.verifier.start(signature);
-    if (!check) return { refusal: this.badSignature() };
+    if (!check) return { refusal: this.badSignature(headers) };
     return { signature: check };
   }
 
@@ -56,7 +58,8 @@ export class WebhookIntake {
 
   /** A request whose whole body went through `signature` (from `admit`). */
   async receiveSigned(request: WebhookRequest, signature: SignatureCheck): Promise<IntakeAnswer> {
-    if (!signature.matches()) return this.badSignature();
+    if (!signature.matches()) return this.badSignature(request.headers);
+    void this.outcomes?.verified();
     const eventHeader = header(request.headers, 'x-github-event');
     const event = eventHeader && EVENT_NAME.test(eventHeader) ? eventHeader : undefined;
     this.metrics.received.inc({ event: eventLabel(event) });
@@ -126,7 +129,8 @@ export class WebhookIntake {
     return this.refuseUnverified(503, 'shutting_down', 'the gateway is stopping and stored nothing; redeliver this delivery');
   }
 
-  private badSignature(): IntakeAnswer {
+  private badSignature(headers: WebhookRequest['headers']): IntakeAnswer {
+    void this.outcomes?.rejected(header(headers, 'x-github-delivery'));
     return this.refuseUnverified(401, 'bad_signature', 'X-Hub-Signature-256 does not match the payload signed with the configured WEBHOOK_SECRET');
   }
 

@@ -57,7 +57,10 @@ export interface SyncStatus {
   };
 }
 
-/** The last resync of each installation, in Redis so every mapper pod's `GET /status` tells the same story. */
+/**
+ * The last resync of each installation, in Redis so every mapper pod's `GET /status` tells the same story; and the
+ * finished one before it (`<key>:previous`), so a running resync can be shown beside the last complete one.
+ */
 export class SyncStatusStore {
   constructor(
     private readonly redis: Redis,
@@ -65,11 +68,27 @@ export class SyncStatusStore {
   ) {}
 
   async save(status: SyncStatus): Promise<void> {
+    const stored = await this.redis.hget(this.key, status.installationId);
+    // One resync of an installation runs at a time, so this read and the writes do not race another pod's.
+    if (stored !== null) {
+      const replaced = JSON.parse(stored) as SyncStatus;
+      if (replaced.syncId !== status.syncId && replaced.state !== 'running') await this.redis.hset(this.previousKey, status.installationId, stored);
+    }
     await this.redis.hset(this.key, status.installationId, JSON.stringify(status));
   }
 
   async all(): Promise<SyncStatus[]> {
     const entries = await this.redis.hgetall(this.key);
     return Object.values(entries).map((text) => JSON.parse(text) as SyncStatus);
+  }
+
+  /** The finished resync each installation's last one replaced, by installation id. */
+  async previous(): Promise<Map<string, SyncStatus>> {
+    const entries = await this.redis.hgetall(this.previousKey);
+    return new Map(Object.entries(entries).map(([installationId, text]) => [installationId, JSON.parse(text) as SyncStatus]));
+  }
+
+  private get previousKey(): string {
+    return `${this.key}:previous`;
   }
 }

@@ -11,6 +11,17 @@ function capture(level: Parameters<typeof createJsonLogger>[1] = 'trace', secret
 describe('JsonLogger', () => {
   afterEach(() => Logger.overrideLogger(false));
 
+  it("keeps Nest's report of a failed boot, which the launcher prints as one line, for debug", () => {
+    const quiet = capture('info');
+    const verbose = capture('debug');
+
+    quiet.sut.error(new Error('cannot reach Redis'), 'ExceptionHandler');
+    verbose.sut.error(new Error('cannot reach Redis'), 'ExceptionHandler');
+
+    expect(quiet.lines).toEqual([]);
+    expect(verbose.lines).toEqual([expect.objectContaining({ level: 'debug', context: 'ExceptionHandler', msg: 'cannot reach Redis' })]);
+  });
+
   it('writes one JSON object per line with level, time, service, context and message', () => {
     const { sut, lines } = capture();
 

@@ -10,6 +10,7 @@ type PinoLevel = LogLevel;
 const NEST_LEVELS: Record<NestLogLevel, PinoLevel> = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
 const PINO_ORDER: readonly PinoLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 const STACK_TRACE = /\n\s+at /;
+const BOOT_FAILURE_CONTEXT = 'ExceptionHandler';
 
 export interface ServiceLoggerOptions {
   /** Literal values to blank out of every line (see secretValuesOf). */
@@ -37,7 +38,8 @@ export class JsonLogger implements LoggerService {
   }
 
   error(message: unknown, ...params: unknown[]): void {
-    this.write('error', message, params);
+    // Nest's report of a failed boot: runMain prints it as one line, so the log keeps its stack for debug only.
+    this.write(params[params.length - 1] === BOOT_FAILURE_CONTEXT ? 'debug' : 'error', message, params);
   }
 
   warn(message: unknown, ...params: unknown[]): void {

@@ -32,10 +32,22 @@ function base64UrlJson(part: string): unknown {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 }
 
+/** Why a JWT was refused, in GitHub's words (HTTP 401 `message`), or `valid`. */
+export type JwtVerdict = { valid: true } | { valid: false; message: string };
+
+export const JWT_UNDECODABLE = 'A JSON web token could not be decoded';
+export const JWT_UNKNOWN_APP = 'Integration not found';
+export const JWT_EXPIRED = "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
+export const JWT_TOO_LONG = "'Expiration time' claim ('exp') is too far in the future";
+export const JWT_ISSUED_IN_FUTURE = "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued";
+
 /** The App's key pair, its JWT check, and the tokens the simulator has issued. */
 export class SimulatorAuth {
   readonly privateKeyPem: string;
-  private readonly publicKey: KeyObject;
+  /** The public keys of the App's private keys (an App may have several; GitHub accepts a JWT signed by any). */
+  private readonly publicKeys: KeyObject[] = [];
+  /** The ids GitHub knows this App by: its own and any `acceptAppId` added. */
+  private readonly appIds = new Set<string>();
   private readonly tokens = new Map<string, InstallationToken | PersonalToken>();
 
   constructor(
@@ -45,26 +57,52 @@ export class SimulatorAuth {
     // PKCS#1, like the .pem GitHub hands out for an App.
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     this.privateKeyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-    this.publicKey = createPublicKey(privateKey);
+    this.publicKeys.push(createPublicKey(privateKey));
+    this.appIds.add(String(appId));
+  }
+
+  /** Accepts JWTs signed by another private key of the App (as when one is added on the App's settings page). */
+  addKey(privateKeyPem: string): void {
+    this.publicKeys.push(createPublicKey(privateKeyPem));
+  }
+
+  /** Refuses JWTs signed by this key from now on (as when it is deleted on the App's settings page). */
+  removeKey(privateKeyPem: string): void {
+    const exported = createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' });
+    const index = this.publicKeys.findIndex((key) => key.export({ type: 'spki', format: 'pem' }) === exported);
+    if (index >= 0) this.publicKeys.splice(index, 1);
+  }
+
+  /** Knows the App by one more id, so JWTs issued by it are the App's (keys unchanged). */
+  acceptAppId(appId: number): void {
+    this.appIds.add(String(appId));
   }
 
   /** An RS256 JWT signed by the App's key, issued by the App, not expired and not issued in the future. */
   verifyJwt(jwt: string): boolean {
+    return this.judgeJwt(jwt).valid;
+  }
+
+  /** As `verifyJwt`, with GitHub's message for a refused one: an unknown issuer, a bad signature, or a time out of range. */
+  judgeJwt(jwt: string): JwtVerdict {
+    const refused = (message: string): JwtVerdict => ({ valid: false, message });
     const parts = jwt.split('.');
-    if (parts.length !== 3) return false;
+    if (parts.length !== 3) return refused(JWT_UNDECODABLE);
     try {
       const header = base64UrlJson(parts[0]) as { alg?: unknown };
       const claims = base64UrlJson(parts[1]) as { iss?: unknown; exp?: unknown; iat?: unknown };
-      if (header.alg !== 'RS256') return false;
-      const signed = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), this.publicKey, Buffer.from(parts[2], 'base64url'));
-      if (!signed) return false;
+      if (header.alg !== 'RS256') return refused(JWT_UNDECODABLE);
+      // GitHub finds the App by the issuer first, then checks the signature with its keys.
+      if (!this.appIds.has(String(claims.iss))) return refused(JWT_UNKNOWN_APP);
+      const data = Buffer.from(`${parts[0]}.${parts[1]}`);
+      const signature = Buffer.from(parts[2], 'base64url');
+      if (!this.publicKeys.some((key) => verify('RSA-SHA256', data, key, signature))) return refused(JWT_UNDECODABLE);
       const nowSeconds = Math.floor(this.clock.now() / 1000);
-      if (String(claims.iss) !== String(this.appId)) return false;
-      if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return false;
-      if (typeof claims.iat !== 'number' || claims.iat > nowSeconds + 60) return false;
-      return claims.exp - claims.iat <= 660;
+      if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return refused(JWT_EXPIRED);
+      if (typeof claims.iat !== 'number' || claims.iat > nowSeconds + 60) return refused(JWT_ISSUED_IN_FUTURE);
+      return claims.exp - claims.iat <= 660 ? { valid: true } : refused(JWT_TOO_LONG);
     } catch {
-      return false;
+      return refused(JWT_UNDECODABLE);
     }
   }
 

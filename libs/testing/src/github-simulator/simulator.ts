@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { credentialOf, Principal, SimulatorAuth } from './auth';
+import { credentialOf, JWT_UNDECODABLE, Principal, SimulatorAuth } from './auth';
 import { SimulatedClock } from './clock';
 import { errorResult, RouteContext, RouteResult } from './context';
 import { ADMIN_LOGIN, generateState } from './generator';
@@ -83,7 +83,6 @@ export const MUTATION_NAMES = [
   'createSecretScanningAlert', 'resolveSecretScanningAlert', 'reopenSecretScanningAlert',
 ] as const;
 export type MutationName = (typeof MUTATION_NAMES)[number];
-const JWT_ERROR = 'A JSON web token could not be decoded';
 const BASE_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
   'x-github-media-type': 'github.v3; format=json',
@@ -228,6 +227,21 @@ export class GithubSimulator {
     const record = this.state.repo(owner, repo);
     if (!record) throw new Error(`Repository ${owner}/${repo} not found`);
     this.runner.hold(record, workflow, held);
+  }
+
+  /** Accepts JWTs signed by another private key of the App, as when one is added on the App's settings page. */
+  addAppKey(privateKeyPem: string): void {
+    this.auth.addKey(privateKeyPem);
+  }
+
+  /** Refuses JWTs signed by this key (401 "A JSON web token could not be decoded"), as when it is deleted from the App. */
+  removeAppKey(privateKeyPem: string): void {
+    this.auth.removeKey(privateKeyPem);
+  }
+
+  /** Knows the App by one more id too; JWTs issued by an id it does not know are answered 401 "Integration not found". */
+  acceptAppId(appId: number): void {
+    this.auth.acceptAppId(appId);
   }
 
   /** Whether a workflow dispatch honours `return_run_details` (GHES 3.21 and github.com) or answers 204 as older servers do. */
@@ -543,8 +557,9 @@ export class GithubSimulator {
     const routeAuth = match?.definition.auth ?? 'token';
     let principal: Principal | undefined;
     if (routeAuth === 'jwt' && !isGraphql) {
-      principal = credential && this.auth.verifyJwt(credential) ? { kind: 'app', appId: this.appId } : undefined;
-      if (!principal) return this.send(res, errorResult(401, JWT_ERROR), {});
+      const verdict = credential ? this.auth.judgeJwt(credential) : undefined;
+      if (!verdict?.valid) return this.send(res, errorResult(401, verdict?.message ?? JWT_UNDECODABLE), {});
+      principal = { kind: 'app', appId: this.appId };
     } else {
       principal = credential ? this.auth.resolveToken(credential) : undefined;
       if (!principal) return this.send(res, errorResult(401, 'Bad credentials'), {});

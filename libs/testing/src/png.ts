@@ -77,3 +77,10 @@ export function pixelsUnlikeBackground(image: DecodedPng): { distinctColours: nu
   const background = Math.max(...counts.values());
   return { distinctColours: counts.size, unlike: total - background, total };
 }
+
+/** Whether a screenshot shows a rendered page: many colours, and more than 2% of it unlike the background. */
+export function looksRendered(png: Buffer): { ok: boolean; distinctColours: number; unlikeShare: number } {
+  const { distinctColours, unlike, total } = pixelsUnlikeBackground(decodePng(png));
+  const unlikeShare = unlike / total;
+  return { ok: distinctColours > 10 && unlikeShare > 0.02, distinctColours, unlikeShare };
+}

@@ -1,0 +1,3 @@
+export { GithubReadiness } from './github-readiness';
+export type { GithubReadinessDependencies } from './github-readiness';
+export { missingPermissions } from './kind-permissions';
