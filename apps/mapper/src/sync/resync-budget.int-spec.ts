@@ -8,6 +8,7 @@ import { PublishProducer, QueueOverview } from '@glint/queue';
 import { GithubSimulator, SimulatorOptions, testServices } from '@glint/testing';
 import { EntityMapping } from '../mapping/entity-mapping';
 import { REPOSITORIES_AND_PULLS_MAPPING } from './repositories-and-pulls-mapping.spec-helper';
+import { restOnlyAccess } from './rest-only-access.spec-helper';
 import { ResyncRunner } from './resync-runner';
 import { ResyncWatermarkStore } from './resync-watermarks';
 import { ResyncView, StatusController } from './status.controller';
@@ -73,15 +74,7 @@ describe('the rate-limit budget in the mapper status', () => {
    * The access without a GraphQL client: the core budget and the REST listings' limit waits are what these tests
    * follow (GraphQL queries have their own hourly points, and the listing of 10 repositories is one query).
    */
-  function restOnly(): GithubAccess {
-    return {
-      installations: () => access.installations(),
-      clientFor: (id) => access.clientFor(id),
-      appClient: () => access.appClient(),
-      stats: () => access.stats(),
-      rateLimits: async (id) => (await access.rateLimits?.(id)) ?? {},
-    };
-  }
+  const restOnly = (): GithubAccess => restOnlyAccess(access);
 
   function runner(now?: () => Date): ResyncRunner {
     return new ResyncRunner({

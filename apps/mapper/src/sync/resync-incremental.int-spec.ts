@@ -8,6 +8,7 @@ import { CompleteSyncJob, EntityChange, PublishChangesJob, PublishJob, PublishPr
 import { GithubSimulator, testServices } from '@glint/testing';
 import { EntityMapping } from '../mapping/entity-mapping';
 import { REPOSITORIES_AND_PULLS_MAPPING } from './repositories-and-pulls-mapping.spec-helper';
+import { restOnlyAccess } from './rest-only-access.spec-helper';
 import { ResyncRunner } from './resync-runner';
 import { ResyncWatermarkStore } from './resync-watermarks';
 import { SyncMetrics } from './sync-metrics';
@@ -74,15 +75,7 @@ describe('incremental resyncs on the GitHub simulator', () => {
   });
 
   /** The same access without a GraphQL client: every listing goes through REST, with the ETag cache. */
-  function restOnly(): GithubAccess {
-    return {
-      installations: () => access.installations(),
-      clientFor: (id) => access.clientFor(id),
-      appClient: () => access.appClient(),
-      stats: () => access.stats(),
-      rateLimits: async (id) => (await access.rateLimits?.(id)) ?? {},
-    };
-  }
+  const restOnly = (): GithubAccess => restOnlyAccess(access);
 
   function runner(listings: 'rest' | 'chosen' = 'chosen', mappingSource = new MappingConfigSource(jq)): ResyncRunner {
     return new ResyncRunner({

@@ -8,6 +8,7 @@ import { CompleteSyncJob, PublishChangesJob, PublishJob, PublishProducer } from 
 import { GithubSimulator, testServices } from '@glint/testing';
 import { EntityMapping } from '../mapping/entity-mapping';
 import { REPOSITORIES_AND_PULLS_MAPPING } from './repositories-and-pulls-mapping.spec-helper';
+import { restOnlyAccess } from './rest-only-access.spec-helper';
 import { ResyncRunner } from './resync-runner';
 import { SyncMetrics } from './sync-metrics';
 import { SyncStatusStore } from './sync-status';
@@ -71,9 +72,7 @@ describe('ResyncRunner on the GitHub simulator', () => {
    * The access without a GraphQL client: the listings go through REST, one repository at a time, whose per-repository
    * failure these tests inject (the GraphQL listings' own are tested in kinds/graphql-listing.int-spec.ts).
    */
-  function restOnly(): GithubAccess {
-    return { installations: () => access.installations(), clientFor: (id) => access.clientFor(id), appClient: () => access.appClient(), stats: () => access.stats() };
-  }
+  const restOnly = (): GithubAccess => restOnlyAccess(access);
 
   function runner(): ResyncRunner {
     return new ResyncRunner({

@@ -165,12 +165,7 @@ class DefaultGithubAccess implements GithubAccess {
         graphqlUrl: this.config.graphqlUrl,
         authorizer,
         budget: this.budget(`${scope}:graphql`),
-        clock: this.clock,
-        sleep: this.sleep,
-        fetch: this.fetchImpl,
-        stats: this.counters,
-        requestTimeoutMs: this.dependencies.requestTimeoutMs,
-        limiter: this.limiter(scope),
+        ...this.transport(scope),
       });
       this.graphqlClients.set(scope, client);
     }
@@ -252,16 +247,16 @@ class DefaultGithubAccess implements GithubAccess {
         authorizer: shared,
         budget: this.budget(scope),
         etagCache: this.etagCache,
-        clock: this.clock,
-        sleep: this.sleep,
-        fetch: this.fetchImpl,
-        stats: this.counters,
-        requestTimeoutMs: this.dependencies.requestTimeoutMs,
-        limiter: this.limiter(scope),
+        ...this.transport(scope),
       });
       this.clients.set(scope, client);
     }
     return client;
+  }
+
+  /** What a scope's REST and GraphQL clients share: the clock, the wire, the counters and the limits' queue. */
+  private transport(scope: string) {
+    return { clock: this.clock, sleep: this.sleep, fetch: this.fetchImpl, stats: this.counters, requestTimeoutMs: this.dependencies.requestTimeoutMs, limiter: this.limiter(scope) };
   }
 
   /** One per scope: REST and GraphQL requests of a scope queue together for its secondary limits. */
