@@ -123,7 +123,9 @@ describe('GithubSimulator webhooks', () => {
     try {
       const heard: Array<{ id: number; title: unknown; startedAtMs: number }> = [];
       const unsubscribe = limited.onDelivery((record) => heard.push({ id: record.id, title: (record.request.payload['issue'] as Item | undefined)?.['title'], startedAtMs: record.startedAtMs }));
-      const before = Date.now();
+      // startedAtMs is read from the monotonic clock (performance), which may stand milliseconds apart from Date.now().
+      const monotonicNow = () => performance.timeOrigin + performance.now();
+      const before = monotonicNow();
       for (let i = 0; i < 5; i++) limited.openIssue('acme', repoName(), { title: `Issue ${i}` });
       await limited.waitForDeliveries(5);
       unsubscribe();
@@ -132,7 +134,7 @@ describe('GithubSimulator webhooks', () => {
 
       expect(limited.deliveries().map((delivery) => delivery.id)).toEqual([4, 5, 6]);
       expect(heard.map((entry) => entry.title)).toEqual(['Issue 0', 'Issue 1', 'Issue 2', 'Issue 3', 'Issue 4']);
-      expect(heard.every((entry, index) => entry.startedAtMs >= before && entry.startedAtMs <= Date.now() && (index === 0 || entry.startedAtMs >= heard[index - 1].startedAtMs))).toBe(true);
+      expect(heard.every((entry, index) => entry.startedAtMs >= before && entry.startedAtMs <= monotonicNow() && (index === 0 || entry.startedAtMs >= heard[index - 1].startedAtMs))).toBe(true);
     } finally {
       await limited.webhooksIdle();
       await limited.close();
