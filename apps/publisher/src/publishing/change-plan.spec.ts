@@ -3,7 +3,7 @@ import type { StoredState } from '../state/entity-state-store';
 import { contentHash, newestChanges, planChanges } from './change-plan';
 
 const settings = { merge: true, createMissingRelatedEntities: true, deleteDependentEntities: true };
-const job: Pick<PublishChangesJob, 'settings' | 'origin' | 'installationId'> = { settings, origin: 'exporter', installationId: '1' };
+const job: Pick<PublishChangesJob, 'settings' | 'origin' | 'installationId' | 'syncId'> = { settings, origin: 'exporter', installationId: '1' };
 const entity = (identifier: string, stars = 1) => ({ identifier, blueprint: 'githubRepository', properties: { stars } });
 const upsert = (identifier: string, observedAt: string, stars = 1): EntityChange => ({ type: 'upsert', entity: entity(identifier, stars), observedAt });
 const remove = (identifier: string, observedAt: string): EntityChange => ({ type: 'delete', blueprint: 'githubRepository', identifier, observedAt });
@@ -44,6 +44,18 @@ describe('planChanges', () => {
 
     expect(newest).toHaveLength(1);
     expect(newest[0]?.change.type).toBe('delete');
+  });
+
+  it("skips a resync's delete of an entity it never wrote, and sends a live event's to the catalog", () => {
+    const changes = newestChanges([remove('never-written', '2026-01-01T00:00:00Z'), remove('written', '2026-01-01T00:00:00Z')]);
+    const states = new Map([stored('written', '2025-12-31T00:00:00Z')]);
+
+    const resync = planChanges({ ...job, syncId: 'sync-1' }, changes, states);
+    const live = planChanges(job, changes, states);
+
+    expect(resync.deletes.map((planned) => planned.key.identifier)).toEqual(['written']);
+    expect(resync.unchanged.map((key) => key.identifier)).toEqual(['never-written']);
+    expect(live.deletes.map((planned) => planned.key.identifier)).toEqual(['never-written', 'written']);
   });
 
   it('revives a deleted entity with a newer upsert and skips deleting it twice', () => {

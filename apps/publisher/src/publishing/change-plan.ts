@@ -46,9 +46,16 @@ export function newestChanges(changes: readonly EntityChange[]): NewestChange[] 
 
 /**
  * Decides what must be written: a change observed before the stored state is outdated; an upsert whose content
- * hash equals the stored one, or a delete of an entity already deleted, costs nothing.
+ * hash equals the stored one, or a delete of an entity already deleted, costs nothing. So does a resync's delete of
+ * an entity this publisher never wrote: an incremental resync deletes what it lists and its selector drops (a pull
+ * request closed since, an archived repository), most of which were never catalogued; one the catalog holds anyway
+ * is stale to the next full resync's cleanup. A live event's delete always goes to the catalog.
  */
-export function planChanges(job: Pick<PublishChangesJob, 'settings' | 'origin' | 'installationId'>, changes: readonly NewestChange[], states: ReadonlyMap<string, StoredState>): ChangePlan {
+export function planChanges(
+  job: Pick<PublishChangesJob, 'settings' | 'origin' | 'installationId' | 'syncId'>,
+  changes: readonly NewestChange[],
+  states: ReadonlyMap<string, StoredState>,
+): ChangePlan {
   const plan: ChangePlan = { upserts: [], deletes: [], unchanged: [], outdated: [], keys: [] };
   for (const { change, key, observedAt } of changes) {
     plan.keys.push(key);
@@ -56,7 +63,7 @@ export function planChanges(job: Pick<PublishChangesJob, 'settings' | 'origin' |
     if (state && state.observedAt > observedAt) {
       plan.outdated.push(key);
     } else if (change.type === 'delete') {
-      if (state?.deleted) plan.unchanged.push(key);
+      if (state?.deleted || (!state && job.syncId !== undefined)) plan.unchanged.push(key);
       else plan.deletes.push({ key, observedAt });
     } else {
       const hash = contentHash(change.entity, job);
