@@ -1,6 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Secret } from '@glint/config';
 import type { Clock, Sleep } from './clock';
+import { createGithubAccess, type GithubAccess, type GithubAccessDependencies } from './github-access';
 
 /** Test-only: a tiny GitHub on 127.0.0.1 (with the GHES `/api/v3` base path) and a clock whose sleeps are instant. */
 
@@ -111,6 +113,14 @@ export class FakeTime {
   seconds(offsetMs = 0): number {
     return Math.floor((this.current + offsetMs) / 1_000);
   }
+}
+
+/** Token-mode access to `github` on `time`'s clock and sleeps. */
+export function tokenAccess(github: FakeGithub, time: FakeTime, dependencies: GithubAccessDependencies = {}): GithubAccess {
+  return createGithubAccess(
+    { auth: { kind: 'token', token: new Secret('ghp_test') }, apiUrl: github.apiUrl, graphqlUrl: github.apiUrl.replace('/v3', '/graphql') },
+    { clock: time.clock, sleep: time.sleep, ...dependencies },
+  );
 }
 
 export function rateLimitHeaders(limit: number, remaining: number, resetSeconds: number): Record<string, string> {

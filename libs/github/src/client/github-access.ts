@@ -164,7 +164,7 @@ class DefaultGithubAccess implements GithubAccess {
       client = new GraphqlClient({
         graphqlUrl: this.config.graphqlUrl,
         authorizer,
-        budget: this.budget(`${scope}:graphql`),
+        budget: this.budget(`${scope}${GRAPHQL_SCOPE_SUFFIX}`),
         ...this.transport(scope),
       });
       this.graphqlClients.set(scope, client);

@@ -1,7 +1,7 @@
 import { Secret } from '@glint/config';
 import type { EtagRedis } from './etag-cache';
 import { GithubApiError, GithubAuthenticationError, GithubPermissionError } from './errors';
-import { deferred, FakeGithub, FakeResponse, FakeTime, pagedList, rateLimitHeaders } from './fake-github.spec-helper';
+import { deferred, FakeGithub, FakeResponse, FakeTime, pagedList, rateLimitHeaders, tokenAccess } from './fake-github.spec-helper';
 import { createGithubAccess, type GithubAccessDependencies } from './github-access';
 import { staticAuthorizer } from './app-auth';
 import { RateLimitBudget, type RequestPurpose } from './rate-limit-budget';
@@ -32,10 +32,7 @@ describe('GitHub REST client (token mode)', () => {
   afterEach(() => github.close());
 
   function access(dependencies: GithubAccessDependencies = {}) {
-    return createGithubAccess(
-      { auth: { kind: 'token', token: new Secret('ghp_test') }, apiUrl: github.apiUrl, graphqlUrl: github.apiUrl.replace('/v3', '/graphql') },
-      { clock: time.clock, sleep: time.sleep, ...dependencies },
-    );
+    return tokenAccess(github, time, dependencies);
   }
 
   it('sends the token, the media type, the API version and the user agent; fills the route template', async () => {

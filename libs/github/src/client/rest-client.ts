@@ -132,11 +132,7 @@ export class RestClient implements GithubRestClient {
   }
 
   metered(meter: RequestMeter): GithubRestClient {
-    const outer = this.deps.meter;
-    const both: RequestMeter = outer
-      ? { charged: (resource, units) => (outer.charged(resource, units), meter.charged(resource, units)), waited: (ms) => (outer.waited(ms), meter.waited(ms)) }
-      : meter;
-    return new RestClient({ ...this.deps, meter: both });
+    return new RestClient({ ...this.deps, meter: alsoReportingTo(this.deps.meter, meter) });
   }
 
   async request<T>(route: string, params: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
@@ -206,7 +202,7 @@ export class RestClient implements GithubRestClient {
         if (error instanceof GithubApiError && error.status > 0 && error.status < 500) throw error;
         serverAttempts += 1;
         if (serverAttempts >= maxServerAttempts) {
-          throw new GithubApiError(`${routeName} failed after ${serverAttempts} attempts: ${describe(error)}`, error instanceof GithubApiError ? error.status : 0, routeName);
+          throw new GithubApiError(`${routeName} failed after ${serverAttempts} attempts: ${describeFailure(error)}`, error instanceof GithubApiError ? error.status : 0, routeName);
         }
         url = await this.backOff(serverAttempts, url, shrink);
         continue;
@@ -424,7 +420,15 @@ export function retryAfterMs(value: string | null, now: number): number | undefi
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function describe(error: unknown): string {
+/** A client's meter (if any) and `meter` both told of every request: how a metered client is metered again. */
+export function alsoReportingTo(outer: RequestMeter | undefined, meter: RequestMeter): RequestMeter {
+  return outer
+    ? { charged: (resource, units) => (outer.charged(resource, units), meter.charged(resource, units)), waited: (ms) => (outer.waited(ms), meter.waited(ms)) }
+    : meter;
+}
+
+/** A failed request's error with its cause (a `fetch failed` names what failed in its cause). */
+export function describeFailure(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as Error & { cause?: unknown }).cause;
     return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;

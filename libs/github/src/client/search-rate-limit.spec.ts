@@ -1,6 +1,4 @@
-import { Secret } from '@glint/config';
-import { FakeGithub, FakeTime, rateLimitHeaders } from './fake-github.spec-helper';
-import { createGithubAccess } from './github-access';
+import { FakeGithub, FakeTime, rateLimitHeaders, tokenAccess } from './fake-github.spec-helper';
 
 /**
  * GitHub's search API has a limit of its own (30 requests a minute) and says so with `x-ratelimit-resource: search`:
@@ -18,12 +16,7 @@ describe('GitHub REST client and the search API’s own rate limit', () => {
 
   afterEach(() => github.close());
 
-  function client() {
-    return createGithubAccess(
-      { auth: { kind: 'token', token: new Secret('ghp_test') }, apiUrl: github.apiUrl, graphqlUrl: github.apiUrl.replace('/v3', '/graphql') },
-      { clock: time.clock, sleep: time.sleep },
-    ).clientFor(1);
-  }
+  const client = () => tokenAccess(github, time).clientFor(1);
 
   const searchHeaders = (remaining: number, resetMs: number) => ({ ...rateLimitHeaders(30, remaining, time.seconds(resetMs)), 'x-ratelimit-resource': 'search' });
 

@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
 import type { FetchContext, GithubObject } from './fetch-context';
-import { fetchFiles, patternAppliesTo, repositoriesFor, RepositoryRef, treeOf } from './files';
+import { fetchFiles, parentOf, patternAppliesTo, repositoriesFor, RepositoryRef, treeOf } from './files';
 import { readFile, Repository } from './repositories';
 
 /** Where agent skills live (`SKILL.md` under each agent's skills folder), the peer's default `paths`. */
@@ -88,10 +88,6 @@ function skillRoot(skillMdPath: string, globs: readonly string[]): string {
   const directory = parentOf(skillMdPath);
   const parent = parentOf(directory);
   return parent || directory;
-}
-
-function parentOf(path: string): string {
-  return path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
 }
 
 /** The agent plugin providers, in the order their manifests win for the shared fields (name, description, version). */

@@ -121,3 +121,10 @@ export async function* concurrentPages<S, T>(sources: AsyncIterable<S>, open: (s
 export async function* eachItem<T>(pages: AsyncIterable<readonly T[]> | Iterable<readonly T[]>): AsyncIterable<T> {
   for await (const page of pages) yield* page;
 }
+
+/** `work` for every item, `width` at once (each batch finished before the next starts), results in the items' order. */
+export async function inBatches<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += width) results.push(...(await Promise.all(items.slice(start, start + width).map(work))));
+  return results;
+}

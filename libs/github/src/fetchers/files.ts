@@ -95,9 +95,12 @@ export async function* fetchFolders(context: FetchContext, selector: FolderSelec
     const recursive = pattern.path.includes('/') || (pattern.path.includes('*') && pattern.path !== '*');
     for await (const { repository, branch } of repositoriesFor(context, pattern.repos)) {
       const folders: GithubObject[] = [];
+      // The repository's root files are the same for each of its folders: read once, when a folder matches.
+      let rootFiles: Record<string, string | null> | undefined;
       for (const entry of (await treeOf(context, repository, branch, recursive)).filter((candidate) => candidate.type === 'tree' && matches(candidate.path))) {
         const folder = pattern.includedFiles?.length ? { ...entry, __includedFiles: await includedFiles(context, repository, branch, entry.path, pattern.includedFiles) } : entry;
-        const attached = selector.includedFiles?.length ? { __includedFiles: await includedFiles(context, repository, branch, '', selector.includedFiles) } : {};
+        if (selector.includedFiles?.length) rootFiles ??= await includedFiles(context, repository, branch, '', selector.includedFiles);
+        const attached = rootFiles ? { __includedFiles: { ...rootFiles } } : {};
         folders.push({ folder, __repository: repository.name, __organization: context.organization, __branch: branch, ...attached });
       }
       if (folders.length > 0) yield folders;
@@ -121,7 +124,8 @@ function resolveIncluded(requested: string, base: string): string {
   return folder === '' || folder === '.' || path.startsWith(`${folder}/`) ? path : `${folder}/${path}`;
 }
 
-function parentOf(path: string): string {
+/** The folder holding `path` ('' at the repository's root). */
+export function parentOf(path: string): string {
   return path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
 }
 

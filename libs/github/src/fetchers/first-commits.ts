@@ -1,4 +1,6 @@
+import { groupBy } from '@glint/runtime';
 import { GithubApiError, GithubPermissionError } from '../client';
+import { inBatches } from './concurrent-pages';
 import { FetchContext, GithubObject, RESYNC } from './fetch-context';
 import type { Repository } from './repositories';
 
@@ -27,7 +29,7 @@ export async function* withFirstCommits(context: FetchContext, repository: Repos
   const waiting = new Map<string, Deployment>();
   for await (const page of pages) {
     const pairs: Array<[Deployment, string | undefined]> = [];
-    for (const [environment, deployments] of byEnvironment(page)) {
+    for (const [environment, deployments] of groupBy(page, (deployment) => deployment.environment ?? '')) {
       const newestFirst = [...deployments].sort((a, b) => createdAt(b) - createdAt(a));
       const tail = waiting.get(environment);
       if (tail) pairs.push([tail, newestFirst[0].sha]);
@@ -52,12 +54,8 @@ export async function withFirstCommit(context: FetchContext, repository: Reposit
   return attach(context, repository, deployment, undefined);
 }
 
-async function attachAll(context: FetchContext, repository: Repository, pairs: Array<[Deployment, string | undefined]>): Promise<GithubObject[]> {
-  const enriched: GithubObject[] = [];
-  for (let start = 0; start < pairs.length; start += READS_AT_ONCE) {
-    enriched.push(...(await Promise.all(pairs.slice(start, start + READS_AT_ONCE).map(([deployment, previous]) => attach(context, repository, deployment, previous)))));
-  }
-  return enriched;
+function attachAll(context: FetchContext, repository: Repository, pairs: Array<[Deployment, string | undefined]>): Promise<GithubObject[]> {
+  return inBatches(pairs, READS_AT_ONCE, ([deployment, previous]) => attach(context, repository, deployment, previous));
 }
 
 async function attach(context: FetchContext, repository: Repository, deployment: Deployment, previousSha: string | undefined): Promise<GithubObject> {
@@ -99,15 +97,6 @@ export async function withPullRequestFirstCommit<T extends GithubObject & { numb
     if (first) return { ...pull, firstCommit: { oid: first.sha, committedDate: first.commit.committer?.date ?? null } };
   }
   return pull;
-}
-
-function byEnvironment(deployments: readonly Deployment[]): Map<string, Deployment[]> {
-  const groups = new Map<string, Deployment[]>();
-  for (const deployment of deployments) {
-    const key = deployment.environment ?? '';
-    groups.set(key, [...(groups.get(key) ?? []), deployment]);
-  }
-  return groups;
 }
 
 function createdAt(deployment: Deployment): number {

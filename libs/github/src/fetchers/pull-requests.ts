@@ -35,16 +35,43 @@ async function* pullRequestsOf(
   if (!states.includes('closed')) return;
 
   // Closed PRs come newest-updated first, so the listing stops at the first page that reaches past the window.
-  const byClosedDate = selector.closedSinceDate !== undefined;
-  const cutoff = byClosedDate ? Date.parse(selector.closedSinceDate as string) : now - (selector.since ?? 60) * DAY_MS;
-  const cap = selector.maxResults ?? (byClosedDate ? Infinity : 100);
-  let taken = 0;
+  const window = new ClosedWindow<PullRequest>(selector, now, (pull) => ({ updatedAt: pull.updated_at, closedAt: pull.closed_at }));
   for await (const page of repositoryPages<PullRequest>(context, repository, 'GET /pulls', { state: 'closed', sort: 'updated', direction: 'desc' })) {
-    const inWindow = page.filter((pull) => Date.parse(byClosedDate ? (pull.closed_at ?? pull.updated_at) : pull.updated_at) >= cutoff);
-    const kept = inWindow.slice(0, cap - taken);
-    taken += kept.length;
+    const { kept, more } = window.take(page);
     if (kept.length > 0) yield kept;
+    if (!more) return;
+  }
+}
+
+/**
+ * Which closed pull requests of one repository a listing keeps (REST's or GraphQL's): those updated in the last
+ * `since` days, or closed since `closedSinceDate`, up to the cap.
+ */
+export class ClosedWindow<T> {
+  private readonly byClosedDate: boolean;
+  private readonly cutoff: number;
+  private readonly cap: number;
+  private taken = 0;
+
+  constructor(
+    selector: PullRequestSelector,
+    now: number,
+    private readonly datesOf: (pull: T) => { updatedAt: string; closedAt: string | null },
+  ) {
+    this.byClosedDate = selector.closedSinceDate !== undefined;
+    this.cutoff = this.byClosedDate ? Date.parse(selector.closedSinceDate as string) : now - (selector.since ?? 60) * DAY_MS;
+    this.cap = selector.maxResults ?? (this.byClosedDate ? Infinity : 100);
+  }
+
+  /** The page's pull requests in the window (newest-updated first), and whether a next page may hold more. */
+  take(page: readonly T[]): { kept: T[]; more: boolean } {
+    const inWindow = page.filter((pull) => {
+      const { updatedAt, closedAt } = this.datesOf(pull);
+      return Date.parse(this.byClosedDate ? (closedAt ?? updatedAt) : updatedAt) >= this.cutoff;
+    });
+    const kept = inWindow.slice(0, Math.max(0, this.cap - this.taken));
+    this.taken += kept.length;
     const oldest = page[page.length - 1];
-    if (taken >= cap || !oldest || Date.parse(oldest.updated_at) < cutoff) return;
+    return { kept, more: this.taken < this.cap && oldest !== undefined && Date.parse(this.datesOf(oldest).updatedAt) >= this.cutoff };
   }
 }

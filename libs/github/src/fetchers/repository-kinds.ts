@@ -1,4 +1,5 @@
 import { GithubPermissionError } from '../client';
+import { inBatches } from './concurrent-pages';
 import type { FetchContext, GithubObject } from './fetch-context';
 import { RESYNC } from './fetch-context';
 import { Deployment, withFirstCommits } from './first-commits';
@@ -77,13 +78,6 @@ export async function branchObject(
   const item: GithubObject = { ...branch, __is_default_branch: listed.name === repository.default_branch, __repository_object: repository };
   if (protectionRules) item['__protection_rules'] = await protectionOf(context, repository.owner.login, repository.name, listed.name);
   return item;
-}
-
-/** `work` for every item, `width` at once, results in the items' order. */
-export async function inBatches<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let start = 0; start < items.length; start += width) results.push(...(await Promise.all(items.slice(start, start + width).map(work))));
-  return results;
 }
 
 async function readOrNull(context: FetchContext, route: string, params: Record<string, unknown>): Promise<GithubObject | null> {

@@ -3,7 +3,7 @@ import type { Clock, Sleep } from '../client/clock';
 import { GithubApiError, GithubAuthenticationError, GithubPermissionError, GithubRateLimitError } from '../client/errors';
 import type { RateLimitBudget, RequestPurpose } from '../client/rate-limit-budget';
 import { type RequestLimiter, type RequestOutcome, unlimitedRequests } from '../client/request-limiter';
-import { BACKOFF_BASE_MS, type GithubAccessStats, MAX_RATE_LIMIT_WAITS, MAX_SERVER_ATTEMPTS, type RequestMeter, retryAfterMs } from '../client/rest-client';
+import { alsoReportingTo, BACKOFF_BASE_MS, describeFailure, type GithubAccessStats, MAX_RATE_LIMIT_WAITS, MAX_SERVER_ATTEMPTS, type RequestMeter, retryAfterMs } from '../client/rest-client';
 
 export interface GraphqlQueryOptions {
   purpose?: RequestPurpose;
@@ -87,11 +87,7 @@ export class GraphqlClient implements GithubGraphqlClient {
   }
 
   metered(meter: RequestMeter): GithubGraphqlClient {
-    const outer = this.deps.meter;
-    const both: RequestMeter = outer
-      ? { charged: (resource, units) => (outer.charged(resource, units), meter.charged(resource, units)), waited: (ms) => (outer.waited(ms), meter.waited(ms)) }
-      : meter;
-    return new GraphqlClient({ ...this.deps, meter: both });
+    return new GraphqlClient({ ...this.deps, meter: alsoReportingTo(this.deps.meter, meter) });
   }
 
   async query<T>(document: string, variables: Record<string, unknown> = {}, options: GraphqlQueryOptions = {}): Promise<T> {
@@ -128,7 +124,7 @@ export class GraphqlClient implements GithubGraphqlClient {
         permit.release('failed');
         if (error instanceof GithubApiError && error.status > 0 && error.status < 500) throw error;
         serverAttempts += 1;
-        if (serverAttempts >= MAX_SERVER_ATTEMPTS) throw new GithubApiError(`${ROUTE} failed after ${serverAttempts} attempts: ${describe(error)}`, 0, ROUTE);
+        if (serverAttempts >= MAX_SERVER_ATTEMPTS) throw new GithubApiError(`${ROUTE} failed after ${serverAttempts} attempts: ${describeFailure(error)}`, 0, ROUTE);
         await this.backOff(serverAttempts);
         continue;
       }
@@ -269,12 +265,4 @@ function graphqlError(errors: readonly GraphqlErrorEntry[], authorizer: Authoriz
     return new GithubPermissionError(`${ROUTE}: ${who} may not read what the query asks for; GitHub said: ${said}`, 403, ROUTE, undefined);
   }
   return new GithubGraphqlError(`${ROUTE} answered errors: ${said}`, errors);
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as Error & { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
-  }
-  return String(error);
 }

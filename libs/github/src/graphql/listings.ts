@@ -1,7 +1,8 @@
+import { mapWithConcurrency } from '@glint/runtime';
 import { GithubApiError } from '../client/errors';
 import { concurrentPages } from '../fetchers/concurrent-pages';
 import { type FetchContext, type GithubObject, RESYNC, staysWithRepository } from '../fetchers/fetch-context';
-import type { PullRequest, PullRequestSelector } from '../fetchers/pull-requests';
+import { ClosedWindow, type PullRequest, type PullRequestSelector } from '../fetchers/pull-requests';
 import { enrichRepository, relationsOf, type Repository, type RepositorySelector, type RepositoryType } from '../fetchers/repositories';
 import { enrich } from '../fetchers/repository-scoped';
 import { AdaptivePageSize } from './adaptive-page';
@@ -32,7 +33,6 @@ export const MIN_PAGE_SIZE = 1;
 /** GitHub's search gives at most this many results; past it the changed-since listing lists everything. */
 export const SEARCH_RESULT_LIMIT = 1_000;
 const ENRICHMENT_CONCURRENCY = 10;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type RepositoryFilters = { privacy?: 'PUBLIC' | 'PRIVATE'; isFork?: boolean };
 
@@ -119,12 +119,12 @@ export async function* fetchRepositoriesGraphql(context: FetchContext, selector:
 async function withEnrichment(context: FetchContext, nodes: readonly RepositoryNode[], files: readonly string[], selector: RepositorySelector): Promise<Repository[]> {
   const results: Array<Repository | undefined> = [];
   const pending: Array<() => Promise<void>> = [];
+  const relations = relationsOf(selector).size > 0 ? { includedRelations: selector.includedRelations, include: selector.include } : {};
   for (const [index, node] of nodes.entries()) {
     const repository = toRestRepository(node);
     const included = files.length ? includedFilesOf(node, files) : {};
     if (files.length && included) repository['__includedFiles'] = included;
     results.push(repository);
-    const relations = relationsOf(selector).size > 0 ? { includedRelations: selector.includedRelations, include: selector.include } : {};
     const rest: RepositorySelector = { ...(included ? {} : { includedFiles: files }), ...relations };
     if (!rest.includedFiles?.length && relationsOf(rest).size === 0) continue;
     pending.push(async () => {
@@ -138,50 +138,15 @@ async function withEnrichment(context: FetchContext, nodes: readonly RepositoryN
       }
     });
   }
-  await inBatches(pending, context.concurrency ?? ENRICHMENT_CONCURRENCY);
+  await mapWithConcurrency(pending, Math.max(1, context.concurrency ?? ENRICHMENT_CONCURRENCY), (task) => task());
   return results.filter((repository): repository is Repository => repository !== undefined);
-}
-
-async function inBatches(tasks: ReadonlyArray<() => Promise<void>>, width: number): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < tasks.length) await tasks[next++]();
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, width), tasks.length) }, lane));
-}
-
-/** Which closed pull requests the listing keeps, as `fetchPullRequests` does: a window and a cap per repository. */
-class ClosedWindow {
-  private taken = 0;
-
-  constructor(
-    private readonly byClosedDate: boolean,
-    private readonly cutoff: number,
-    private readonly cap: number,
-  ) {}
-
-  static of(selector: PullRequestSelector, now: number): () => ClosedWindow {
-    const byClosedDate = selector.closedSinceDate !== undefined;
-    const cutoff = byClosedDate ? Date.parse(selector.closedSinceDate as string) : now - (selector.since ?? 60) * DAY_MS;
-    const cap = selector.maxResults ?? (byClosedDate ? Infinity : 100);
-    return () => new ClosedWindow(byClosedDate, cutoff, cap);
-  }
-
-  /** The page's pull requests in the window (newest-updated first), and whether a next page may hold more. */
-  take<T extends PullNodeBase>(page: readonly T[]): { kept: T[]; more: boolean } {
-    const inWindow = page.filter((pull) => Date.parse(this.byClosedDate ? (pull.closedAt ?? pull.updatedAt) : pull.updatedAt) >= this.cutoff);
-    const kept = inWindow.slice(0, Math.max(0, this.cap - this.taken));
-    this.taken += kept.length;
-    const oldest = page[page.length - 1];
-    return { kept, more: this.taken < this.cap && oldest !== undefined && Date.parse(oldest.updatedAt) >= this.cutoff };
-  }
 }
 
 interface Continuation {
   repository: PullRepository;
   state: 'open' | 'closed';
   after: string;
-  window?: ClosedWindow;
+  window?: ClosedWindow<PullNodeBase>;
 }
 
 /**
@@ -199,7 +164,7 @@ export async function* fetchPullRequestsGraphql(
   const graphql = requireGraphql(context);
   const stateList = selector.states?.length ? selector.states : ['open'];
   const states: PullStates = { open: stateList.includes('open'), closed: stateList.includes('closed') };
-  const newWindow = ClosedWindow.of(selector, now);
+  const newWindow = () => new ClosedWindow<PullNodeBase>(selector, now, (pull) => pull);
   const variables = { org: context.organization, pulls: NESTED_PULLS, ...requireFilters(selector.repositoryType) };
   const sizes = pageSize(context, PULLS_REPOSITORY_PAGE_SIZE, `pull requests of ${context.organization}`);
   let after: string | null = null;

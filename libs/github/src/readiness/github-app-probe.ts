@@ -1,5 +1,5 @@
 import type { GithubConfig } from '@glint/config';
-import { AppAuthenticator, GITHUB_USER_AGENT } from '../client/app-auth';
+import { AppAuthenticator, GITHUB_USER_AGENT, TOKEN_RENEWAL_MARGIN_MS } from '../client/app-auth';
 import { type Clock, systemClock } from '../client/clock';
 
 /** A check against GitHub that failed: what happened, and the variable or permission to look at. */
@@ -42,8 +42,6 @@ interface Answer {
   contentType: string;
 }
 
-/** Installation tokens are reused until this close to their expiry, so a check a minute does not mint one a minute. */
-const TOKEN_REUSE_MARGIN_MS = 5 * 60 * 1_000;
 const INSTALLATION_PAGES = 10;
 
 /**
@@ -123,7 +121,8 @@ export class GithubAppProbe {
 
   private async tokenFor(installationId: number): Promise<string> {
     const cached = this.tokens.get(installationId);
-    if (cached && this.clock.now() < cached.expiresAt - TOKEN_REUSE_MARGIN_MS) return cached.token;
+    // Reused until as near its expiry as the clients' tokens, so a check a minute does not mint one a minute.
+    if (cached && this.clock.now() < cached.expiresAt - TOKEN_RENEWAL_MARGIN_MS) return cached.token;
     const route = `POST /app/installations/${installationId}/access_tokens`;
     const answer = await this.asApp('POST', `/app/installations/${installationId}/access_tokens`);
     if (answer.status === 404) throw new GithubProbeError(`${route} answered 404: installation ${installationId} does not exist for this App`, 'the App was uninstalled from this account; install it again or ignore the account');
