@@ -1,8 +1,11 @@
-import { PEER_EXCLUDABLE_FIELDS } from '@glint/github';
+import { PEER_EXCLUDABLE_FIELDS, type PluginProvider } from '@glint/github';
 import type { Kind } from './app-config.types';
 
-/** What one selector option must look like; returns the cause when it does not. */
-type OptionCheck = (value: unknown) => string | undefined;
+/**
+ * What one selector option must look like; returns the cause when it does not. `entryFields`: for a list option whose
+ * entries are objects (see `entries`), the fields an entry may have; any other field is warned of.
+ */
+type OptionCheck = ((value: unknown) => string | undefined) & { readonly entryFields?: readonly string[] };
 
 const string: OptionCheck = (value) => (typeof value === 'string' ? undefined : 'expected a string');
 const boolean: OptionCheck = (value) => (typeof value === 'boolean' ? undefined : 'expected true or false');
@@ -21,8 +24,7 @@ const repoRefs: OptionCheck = (value) =>
   Array.isArray(value) && value.every((ref) => typeof ref === 'object' && ref !== null && typeof (ref as { name?: unknown }).name === 'string')
     ? undefined
     : 'expected a list of {name, branch?}';
-/** A list of source entries (`files`, `folders`, skill and plugin `paths`), each checked field by field. */
-const entries =
+const checkEntries =
   (key: string, fields: Readonly<Record<string, OptionCheck>>, required: readonly string[]): OptionCheck =>
   (value) => {
     const shape = `{${Object.keys(fields).map((field) => (required.includes(field) ? field : `${field}?`)).join(', ')}}`;
@@ -39,6 +41,9 @@ const entries =
     }
     return undefined;
   };
+/** A list of source entries (`files`, `folders`, skill and plugin `paths`), each checked field by field. */
+const entries = (key: string, fields: Readonly<Record<string, OptionCheck>>, required: readonly string[]): OptionCheck =>
+  Object.assign(checkEntries(key, fields, required), { entryFields: Object.keys(fields) });
 const SOURCE = { organization: string, repos: repoRefs };
 const patterns = (key: string, extra: Readonly<Record<string, OptionCheck>>): OptionCheck => entries(key, { path: string, ...SOURCE, ...extra }, ['path']);
 
@@ -46,19 +51,11 @@ const patterns = (key: string, extra: Readonly<Record<string, OptionCheck>>): Op
 const DEPENDABOT_SEVERITIES = ['low', 'medium', 'high', 'critical'];
 const DEPENDABOT_ECOSYSTEMS = ['composer', 'go', 'maven', 'npm', 'nuget', 'pip', 'pub', 'rubygems', 'rust'];
 const CODE_SCANNING_SEVERITIES = ['critical', 'high', 'medium', 'low', 'warning', 'note', 'error'];
-/** The agent plugin providers the peer detects (manifests or directories). */
-export const PLUGIN_PROVIDERS = ['claude', 'cursor', 'codex', 'agents', 'kimi', 'opencode', 'pi', 'antigravity'] as const;
+/** The agent plugin providers the peer detects (manifests or directories), in the order the docs list them. */
+const PLUGIN_PROVIDERS = ['claude', 'cursor', 'codex', 'agents', 'kimi', 'opencode', 'pi', 'antigravity'] as const satisfies readonly PluginProvider[];
 
 const environmentVariableNames: OptionCheck = (value) =>
   Array.isArray(value) && value.every((item) => typeof item === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(item)) ? undefined : 'expected a list of environment variable names';
-
-/** The fields of each entry of the list options whose entries are objects: any other field is warned of. */
-export const ENTRY_FIELDS: Readonly<Partial<Record<Kind, Readonly<Record<string, readonly string[]>>>>> = {
-  file: { files: ['path', 'organization', 'repos', 'skipParsing', 'validationCheck'] },
-  folder: { folders: ['path', 'organization', 'repos', 'includedFiles'] },
-  skill: { paths: ['path', 'organization', 'repos'] },
-  plugin: { paths: ['organization', 'repos'] },
-};
 
 /** Options every kind's selector takes besides `query` (the peer's core selector). */
 export const COMMON_SELECTOR_OPTIONS: Readonly<Record<string, OptionCheck>> = { exportEnvVariables: environmentVariableNames };

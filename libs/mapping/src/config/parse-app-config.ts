@@ -2,7 +2,7 @@ import type { JqEngine } from '../jq/jq-engine';
 import { FILE_REFERENCE_PREFIX, referencedFileProgram } from './file-references';
 import { ConfigProblem, EntityMappings, JqOrSearchQuery, Kind, KINDS, PortAppConfig, ResourceConfig, SearchQuery, SearchRule } from './app-config.types';
 import { isObject, isStringList, readYaml } from '../yaml-source';
-import { COMMON_SELECTOR_OPTIONS, ENTRY_FIELDS, IGNORED_SELECTOR_OPTIONS, SELECTOR_OPTIONS, SELECTOR_RULES } from './kind-selectors';
+import { COMMON_SELECTOR_OPTIONS, IGNORED_SELECTOR_OPTIONS, SELECTOR_OPTIONS, SELECTOR_RULES } from './kind-selectors';
 
 /**
  * `warnings`: keys the product does not know (the peer ignores them too), each with where it is; they never make a
@@ -149,7 +149,7 @@ class ConfigReader {
         }
         const cause = check(value);
         if (cause) this.problem(`${path}.${key}`, cause);
-        else this.unknownEntryFields(kind, key, value, `${path}.${key}`);
+        else this.unknownEntryFields(check.entryFields, key, value, `${path}.${key}`);
         if (!cause && Object.hasOwn(IGNORED_SELECTOR_OPTIONS, key)) this.warning(`${path}.${key}`, `${key} is accepted but has no effect here: in the peer it ${IGNORED_SELECTOR_OPTIONS[key]}`);
       }
       const clash = SELECTOR_RULES[kind]?.(raw);
@@ -262,8 +262,7 @@ class ConfigReader {
   }
 
   /** Fields of a list option's entries (`files[0].skipParsin`) that the entries do not have. */
-  private unknownEntryFields(kind: Kind, option: string, value: unknown, path: string): void {
-    const fields = ENTRY_FIELDS[kind]?.[option];
+  private unknownEntryFields(fields: readonly string[] | undefined, option: string, value: unknown, path: string): void {
     if (!fields || !Array.isArray(value)) return;
     value.forEach((entry: unknown, index) => {
       if (isObject(entry)) this.unknownKeys(entry, `${path}[${index}]`, fields, `a field of a ${option} entry`);

@@ -278,7 +278,8 @@ class Parser {
     return this.parsePostfix();
   }
 
-  private parsePostfix(): Node {
+  /** A term and its suffixes; `binding`: whether `as $x | …` may follow (not in `reduce SOURCE as $x (…)`). */
+  private parsePostfix(binding = true): Node {
     let node = this.parseTerm();
     for (;;) {
       const token = this.peek();
@@ -296,7 +297,7 @@ class Parser {
         node = this.parseBracket(node);
       } else if (this.isPunct('?')) {
         this.at += 1;
-      } else if (this.isIdent('as')) {
+      } else if (binding && this.isIdent('as')) {
         this.at += 1;
         const pattern = this.peek();
         if (pattern?.kind !== 'var') return this.skipToEnd('a destructuring pattern (as [$a, $b] / as {…})');
@@ -515,7 +516,7 @@ class Parser {
   }
 
   private parseReduce(keyword: string): Node {
-    const source = this.parsePostfixWithoutBinding();
+    const source = this.parsePostfix(false);
     this.expectIdent('as');
     const variable = this.peek();
     if (variable?.kind !== 'var') return this.skipToEnd(`a destructuring pattern in ${keyword}`);
@@ -531,26 +532,6 @@ class Parser {
     }
     this.expectPunct(')');
     return { t: 'reduce', source, name: variable.name, init, update, extract };
-  }
-
-  /** `reduce SOURCE as $x (…)`: the source's postfix chain stops before `as`. */
-  private parsePostfixWithoutBinding(): Node {
-    const start = this.at;
-    let node = this.parseTerm();
-    for (;;) {
-      const token = this.peek();
-      if (token?.kind === 'field') {
-        this.at += 1;
-        node = { t: 'field', target: node, name: token.name };
-      } else if (this.isPunct('[')) {
-        node = this.parseBracket(node);
-      } else if (this.isPunct('?')) {
-        this.at += 1;
-      } else {
-        if (this.at === start) throw new Error('expected a source');
-        return node;
-      }
-    }
   }
 }
 

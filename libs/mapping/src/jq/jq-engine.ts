@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { GatherCohort } from '@glint/runtime';
-import { JqRawResult, JqStoppedError, JqTimeoutError, JqWorkerPool } from './jq-worker-pool';
+import { JQ_COMPILE_ERROR, JqRawResult, JqStoppedError, JqTimeoutError, JqWorkerPool } from './jq-worker-pool';
 
 /** What one input gave: every output of the program, or the jq error it stopped with. */
 export type JqOutcome = { ok: true; outputs: unknown[] } | { ok: false; error: string };
@@ -156,8 +156,6 @@ export class JqEngine {
   }
 }
 
-/** jq's exit status for a program that does not compile. */
-const JQ_COMPILE_ERROR = 3;
 /** The worker's exit status when it could not run jq at all (see jq-worker.js). */
 const JQ_NOT_RUN = -1;
 

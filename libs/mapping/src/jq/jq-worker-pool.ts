@@ -283,8 +283,7 @@ export class JqWorkerPool {
     slot.running = undefined;
     const stuck = slot.worker;
     // Until it is gone, the stuck thread may still count lines in the array it was given.
-    slot.progress = newProgress();
-    slot.worker = this.spawn(slot.progress);
+    this.respawn(slot);
     void stuck.terminate();
     this.stopped(running.tasks, completedLines, (lines) => new JqTimeoutError(`the jq program did not finish within ${timeoutMs} ms and was stopped`, lines));
     this.dispatch();
@@ -312,6 +311,12 @@ export class JqWorkerPool {
     else this.queue.unshift(...innocent.map((task) => ({ ...task, readyAt: undefined })));
   }
 
+  /** A new thread for `slot`, with its own progress array. */
+  private respawn(slot: Slot): void {
+    slot.progress = newProgress();
+    slot.worker = this.spawn(slot.progress);
+  }
+
   private spawn(progress: BigInt64Array): Worker {
     const worker = new Worker(join(__dirname, 'jq-worker.js'), { workerData: { progress } });
     worker.unref();
@@ -334,10 +339,7 @@ export class JqWorkerPool {
       if (!slot) return;
       const running = slot.running;
       slot.running = undefined;
-      if (!this.closed) {
-        slot.progress = newProgress();
-        slot.worker = this.spawn(slot.progress);
-      }
+      if (!this.closed) this.respawn(slot);
       if (running) {
         clearTimeout(running.timer);
         const [only] = running.tasks;
@@ -351,7 +353,7 @@ export class JqWorkerPool {
 }
 
 /** jq's exit status for a program that does not compile. */
-const JQ_COMPILE_ERROR = 3;
+export const JQ_COMPILE_ERROR = 3;
 
 function mergeable(a: Task, b: Task): boolean {
   return a.program === b.program && a.timeoutMs === b.timeoutMs && a.flags.length === b.flags.length && a.flags.every((flag, index) => flag === b.flags[index]);

@@ -142,10 +142,12 @@ export class GithubSimulator {
     this.appId = options.appId;
     this.state = state;
     const { primary, secondary } = options.limits;
-    this.limiter = primary.kind === 'none' ? undefined : new RateLimiter(clock, primary.kind === 'fixed' ? primary.windowSeconds : GITHUB_COM_WINDOW_SECONDS);
+    // REST and GraphQL each have their own primary budget, of the same size and window.
+    const primaryLimiter = () => (primary.kind === 'none' ? undefined : new RateLimiter(clock, primary.kind === 'fixed' ? primary.windowSeconds : GITHUB_COM_WINDOW_SECONDS));
+    this.limiter = primaryLimiter();
     this.concurrency = secondary ? new ConcurrencyLimit() : undefined;
     this.pointsWindow = secondary ? new PointsWindow(clock) : undefined;
-    this.graphqlLimiter = primary.kind === 'none' ? undefined : new RateLimiter(clock, primary.kind === 'fixed' ? primary.windowSeconds : GITHUB_COM_WINDOW_SECONDS);
+    this.graphqlLimiter = primaryLimiter();
     this.graphqlPointsWindow = secondary ? new PointsWindow(clock, GITHUB_COM_SECONDARY_LIMITS.graphqlPointsPerMinute) : undefined;
     this.graphql = new GraphqlEndpoint(state, this.url);
     this.delay = new ResponseDelay(options.latencyMs, options.latencyJitterMs, options.seed);

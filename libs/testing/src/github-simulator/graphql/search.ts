@@ -1,11 +1,9 @@
+import { SEARCH_RESULT_CAP } from '../routes/search';
 import { IssueRecord, PullRecord, RepoRecord } from '../state';
 import { byText, Connection, directed, PageArgs } from './connection';
 import { TypedResolverError } from './errors';
 import { inRange, parseSearchQuery, SearchQuery, SearchQueryError } from './search-query';
 import { IssueView, PullRequestView, RepositoryView, ViewContext } from './views';
-
-/** GitHub's search returns at most 1,000 results per query; the counts stay true. */
-export const SEARCH_RESULT_CAP = 1_000;
 
 type IssueHit = { repo: RepoRecord; pull: PullRecord; issue?: undefined } | { repo: RepoRecord; issue: IssueRecord; pull?: undefined };
 

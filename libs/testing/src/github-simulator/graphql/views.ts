@@ -286,8 +286,7 @@ export class RepositoryView {
     return this.repo.language === null ? null : { name: this.repo.language, color: null, id: nodeId('Language', this.repo.language) };
   }
   get defaultBranchRef(): RefView | null {
-    const branch = this.context.state.repoData(this.repo).branches.find((candidate) => candidate.name === this.repo.defaultBranch);
-    return branch ? new RefView(this.repo, branch.name, branch.sha) : null;
+    return this.ref({ qualifiedName: this.repo.defaultBranch });
   }
 
   /** Counts only: the simulator knows how many, not who. */
@@ -478,12 +477,23 @@ function labelsOf(context: ViewContext, repo: RepoRecord, labels: LabelRecord[],
 }
 
 abstract class IssueLikeView<R extends PullRecord | IssueRecord> {
+  abstract readonly __typename: 'PullRequest' | 'Issue';
+
   constructor(
     protected readonly context: ViewContext,
     protected readonly repo: RepoRecord,
     protected readonly record: R,
   ) {}
 
+  get id(): string {
+    return nodeId(this.__typename, this.record.id);
+  }
+  get databaseId(): number {
+    return this.record.id;
+  }
+  get fullDatabaseId(): string {
+    return String(this.record.id);
+  }
   get number(): number {
     return this.record.number;
   }
@@ -532,15 +542,6 @@ abstract class IssueLikeView<R extends PullRecord | IssueRecord> {
 export class PullRequestView extends IssueLikeView<PullRecord> {
   readonly __typename = 'PullRequest';
 
-  get id(): string {
-    return nodeId('PullRequest', this.record.id);
-  }
-  get databaseId(): number {
-    return this.record.id;
-  }
-  get fullDatabaseId(): string {
-    return String(this.record.id);
-  }
   get url(): string {
     return `${this.context.webBase}/${this.repo.fullName}/pull/${this.record.number}`;
   }
@@ -624,15 +625,6 @@ export class PullRequestView extends IssueLikeView<PullRecord> {
 export class IssueView extends IssueLikeView<IssueRecord> {
   readonly __typename = 'Issue';
 
-  get id(): string {
-    return nodeId('Issue', this.record.id);
-  }
-  get databaseId(): number {
-    return this.record.id;
-  }
-  get fullDatabaseId(): string {
-    return String(this.record.id);
-  }
   get url(): string {
     return `${this.context.webBase}/${this.repo.fullName}/issues/${this.record.number}`;
   }

@@ -1,4 +1,4 @@
-import { errorResult, json, notFound, RouteContext, RouteDefinition, visibleRepo } from '../context';
+import { json, notFound, RouteContext, RouteDefinition, visibleRepo } from '../context';
 import { paginateWrapped } from '../pagination';
 import { RepoRecord } from '../state';
 import { JsonObject } from '../templates';
@@ -92,8 +92,7 @@ export const repoExtraRoutes: RouteDefinition[] = [
     handler: (ctx) => {
       const repo = visibleRepo(ctx);
       const environment = repo && ctx.state.repoData(repo).environments.find((candidate) => candidate.name === ctx.params.name);
-      if (!repo) return notFound();
-      if (!environment) return errorResult(404, 'Not Found');
+      if (!repo || !environment) return notFound();
       return paginateWrapped(ctx, 'variables', environment.variables ?? [], (variable) => ({
         name: variable.name,
         value: variable.value,

@@ -1,5 +1,5 @@
 import { canSeeOrg, errorResult, RouteContext, RouteDefinition, RouteResult, validationFailed } from '../context';
-import { linkHeader } from '../pagination';
+import { linkHeader, pageOf } from '../pagination';
 import { RepoRecord, SimulatorState } from '../state';
 
 /** GitHub's search answers the first 1,000 results of a query, whatever its `total_count`. */
@@ -136,17 +136,12 @@ export const searchRoutes: RouteDefinition[] = [
       const order = ctx.query.get('order') === 'asc' ? 1 : -1;
       if (ctx.query.get('sort') === 'updated') found.sort((a, b) => order * (Date.parse(a.updatedAt) - Date.parse(b.updatedAt)));
       else if (ctx.query.get('sort') === 'stars') found.sort((a, b) => order * (a.stars - b.stars));
-      const requested = Number.parseInt(ctx.query.get('per_page') ?? '', 10);
-      const perPage = Number.isFinite(requested) && requested > 0 ? Math.min(requested, 100) : 30;
-      const pageParam = Number.parseInt(ctx.query.get('page') ?? '', 10);
-      const page = Number.isFinite(pageParam) && pageParam > 0 ? pageParam : 1;
-      if ((page - 1) * perPage >= SEARCH_RESULT_CAP && found.length > 0) return { ...validationFailed('Only the first 1000 search results are available'), headers: limit.headers };
-      const reachable = found.slice(0, SEARCH_RESULT_CAP);
-      const items = reachable.slice((page - 1) * perPage, page * perPage);
-      const link = linkHeader(ctx.requestUrl, { items, page, perPage, lastPage: Math.max(1, Math.ceil(reachable.length / perPage)) });
+      const page = pageOf(found.slice(0, SEARCH_RESULT_CAP), ctx.query);
+      if ((page.page - 1) * page.perPage >= SEARCH_RESULT_CAP && found.length > 0) return { ...validationFailed('Only the first 1000 search results are available'), headers: limit.headers };
+      const link = linkHeader(ctx.requestUrl, page);
       return {
         status: 200,
-        body: { total_count: found.length, incomplete_results: false, items: items.map((repo) => ({ ...ctx.render.repo(repo), score: 1 })) },
+        body: { total_count: found.length, incomplete_results: false, items: page.items.map((repo) => ({ ...ctx.render.repo(repo), score: 1 })) },
         headers: { ...limit.headers, ...(link ? { link } : {}) },
       };
     },

@@ -7,9 +7,8 @@ export const teamIdentityRoutes: RouteDefinition[] = [
     pattern: '/orgs/{org}/teams/{slug}/external-groups',
     auth: 'token',
     handler: (ctx) => {
-      const org = ctx.state.organization(ctx.params.org);
-      if (!org || !visibleOrg(ctx, org.login)) return notFound();
-      if (!org.teams.some((team) => team.slug === ctx.params.slug)) return notFound();
+      const org = visibleOrg(ctx, ctx.params.org);
+      if (!org || !org.teams.some((team) => team.slug === ctx.params.slug)) return notFound();
       const groups = externalGroupsOf(ctx.state, org.login);
       // GitHub's answer for an organization outside an Enterprise Managed Users enterprise.
       if (!groups) return errorResult(400, 'This organization is not part of externally managed enterprise.');
