@@ -1,7 +1,7 @@
-import { loadConfig } from '@glint/config';
-import { createGithubAccess, GithubRestClient, WebhookPayload } from '@glint/github';
+import { GithubRestClient, WebhookPayload } from '@glint/github';
 import { JqEngine, MappedEntity, MappingConfigSource } from '@glint/mapping';
 import { GithubSimulator, WebhookReceiver } from '@glint/testing';
+import { openPullRequest as openPullRequestIn, startCheckSimulator } from './check-simulator.spec-helper';
 import { FILE_CHECK_RUN_NAME, FileValidationRunner } from './index';
 
 /** A repository mapping whose file resource validates the package.json files pull requests change. */
@@ -35,12 +35,7 @@ describe('FileValidationRunner (file pattern validationCheck) against the GitHub
   let repoCount = 0;
 
   beforeAll(async () => {
-    receiver = await WebhookReceiver.start();
-    sim = await GithubSimulator.start({ seed: 31, reposPerOrg: 1, latencyMs: 50, webhook: { url: receiver.url, secret: receiver.secret } });
-    const config = loadConfig({ APP_ID: String(sim.appId), PRIVATE_KEY: Buffer.from(sim.appPrivateKeyPem).toString('base64'), GHE_HOST: new URL(sim.url).host, GHE_PROTOCOL: 'http' }, ['mapper']);
-    const access = createGithubAccess(config.github, { clock: { now: () => sim.now() } });
-    const [installation] = await access.installations();
-    client = access.clientFor(installation.id);
+    ({ sim, receiver, client } = await startCheckSimulator({ seed: 31, reposPerOrg: 1, latencyMs: 50 }));
     jq = new JqEngine({ workers: 1 });
   });
 
@@ -70,13 +65,7 @@ describe('FileValidationRunner (file pattern validationCheck) against the GitHub
     return name;
   };
 
-  const openPullRequest = async (repo: string, files: Record<string, string | null>): Promise<WebhookPayload> => {
-    const pull = sim.openPullRequest(org, repo, { files });
-    await sim.webhooksIdle();
-    const delivered = receiver.received.find((hook) => hook.event === 'pull_request' && hook.action === 'opened' && (hook.payload.pull_request as { id: number }).id === pull.id);
-    if (!delivered) throw new Error('the pull_request webhook was not delivered');
-    return delivered.payload;
-  };
+  const openPullRequest = (repo: string, files: Record<string, string | null>): Promise<WebhookPayload> => openPullRequestIn(sim, receiver, org, repo, files);
 
   const checkRun = (repo: string, id: number) => client.request<{ name: string; status: string; conclusion: string; output: { title: string; summary: string; text: string } }>('GET /repos/{owner}/{repo}/check-runs/{check_run_id}', { owner: org, repo, check_run_id: id });
 

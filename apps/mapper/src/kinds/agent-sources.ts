@@ -17,6 +17,11 @@ export function sourcesOf(selector: Readonly<Record<string, unknown>>, fallback:
   return paths.filter((entry): entry is AgentSource => typeof entry === 'object' && entry !== null);
 }
 
+/** The `path` globs of `sources` (a plugin's have none). */
+export function pathsOf(sources: readonly AgentSource[]): string[] {
+  return sources.flatMap((source) => (source.path ? [source.path] : []));
+}
+
 /**
  * The resources of `kind` whose sources cover the pushed branch of the event's repository: a source without `repos`
  * covers each repository's default branch, one with `repos` the branch it names (the default when it names none).

@@ -64,16 +64,20 @@ export const OBJECT_EVENTS: readonly string[] = [...new Set(MODULES.flatMap((mod
 
 /** A resource's resync listing, with the mapping's top-level `repositoryType`. */
 export function fetchResource(context: FetchContext, resource: ResourceConfig, config: PortAppConfig): AsyncIterable<GithubObject[]> {
-  const { query: _query, ...options } = resource.selector;
-  return KIND_MODULES[resource.kind].list(context, { repositoryType: config.repositoryType, ...options }, resource);
+  return KIND_MODULES[resource.kind].list(context, listingSelectorOf(resource, config), resource);
 }
 
 /** A resource's objects changed at or after `since`, for a kind that lists by update time; its whole listing otherwise. */
 export function fetchResourceChangedSince(context: FetchContext, resource: ResourceConfig, config: PortAppConfig, since: Date): AsyncIterable<GithubObject[]> {
-  const { query: _query, ...options } = resource.selector;
   const module = KIND_MODULES[resource.kind];
-  const selector = { repositoryType: config.repositoryType, ...options };
+  const selector = listingSelectorOf(resource, config);
   return module.listChangedSince ? module.listChangedSince(context, selector, since, resource) : module.list(context, selector, resource);
+}
+
+/** The selector a kind's listing takes: the resource's options (its `query` is jq, not a listing option) and the mapping's `repositoryType`. */
+function listingSelectorOf(resource: ResourceConfig, config: PortAppConfig): Selector {
+  const { query: _query, ...options } = resource.selector;
+  return { repositoryType: config.repositoryType, ...options };
 }
 
 /** The objects an event changes, of every kind. */

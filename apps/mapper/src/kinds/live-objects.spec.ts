@@ -2,6 +2,7 @@ import { FetchContext, GithubApiError, GithubRestClient } from '@glint/github';
 import type { PortAppConfig, ResourceConfig } from '@glint/mapping';
 import type { WebhookEvent } from '@glint/queue';
 import { LiveObject, LiveReads, liveObjectsOf } from '.';
+import { NOW, PULL_REQUEST, REPOSITORY as repository, webhook } from './live-event.spec-helper';
 import { ReadCoalescer } from './read-coalescer';
 
 /**
@@ -27,18 +28,11 @@ class RecordedGithub implements GithubRestClient {
   }
 }
 
-const repository = { id: 100, name: 'api', owner: { login: 'acme' }, default_branch: 'main' };
-
-function webhook(event: string, payload: Record<string, unknown>): WebhookEvent {
-  return { deliveryId: 'd-1', event, groupKey: 'repo-100', partition: 0, receivedAt: '2026-11-21T00:00:00.000Z', payload: { ...payload, repository } };
-}
-
 function contextOf(github: RecordedGithub): FetchContext {
   return { client: github, organization: 'acme' };
 }
 
 const config = { repositoryType: 'all', resources: [] } as unknown as PortAppConfig;
-const NOW = Date.parse('2026-11-21T12:00:00.000Z');
 
 function objectsOf(event: WebhookEvent, github: RecordedGithub, reads = new LiveReads(undefined, undefined, undefined, () => new Date(NOW))): Promise<LiveObject[]> {
   return liveObjectsOf(reads.contextOf(event, contextOf(github), config));
@@ -118,21 +112,7 @@ describe('liveObjectsOf', () => {
   });
 
   describe('payload-first objects', () => {
-    const pull = {
-      id: 7,
-      number: 7,
-      title: 'first',
-      state: 'open',
-      user: { login: 'ada' },
-      assignees: [],
-      requested_reviewers: [],
-      created_at: '2026-11-20T10:00:00Z',
-      updated_at: '2026-11-21T10:00:00Z',
-      closed_at: null,
-      merged_at: null,
-      html_url: 'https://github.example/acme/api/pull/7',
-      head: { repo: { name: 'api' } },
-    };
+    const pull = PULL_REQUEST;
     const issue = { id: 3, number: 3, title: 'bug', state: 'open', labels: [], user: { login: 'ada' }, assignees: [], html_url: 'h', created_at: 'c', updated_at: '2026-11-21T10:00:00Z', closed_at: null, body: null };
 
     it('maps a pull request from its payload without a GitHub request, observed at the end of its updated_at second', async () => {

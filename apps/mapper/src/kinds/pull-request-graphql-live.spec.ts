@@ -1,25 +1,9 @@
 import type { FetchContext, GithubGraphqlClient, GithubRestClient } from '@glint/github';
 import type { PortAppConfig, ResourceConfig } from '@glint/mapping';
-import type { WebhookEvent } from '@glint/queue';
 import { LiveReads, liveObjectsOf } from '.';
+import { NOW, PULL_REQUEST, webhook } from './live-event.spec-helper';
 
-const NOW = Date.parse('2026-11-21T12:00:00.000Z');
-const repository = { id: 100, name: 'api', owner: { login: 'acme' }, default_branch: 'main' };
-const pull = {
-  id: 7,
-  number: 7,
-  title: 'first',
-  state: 'open',
-  user: { login: 'ada' },
-  assignees: [],
-  requested_reviewers: [],
-  created_at: '2026-11-20T10:00:00Z',
-  updated_at: '2026-11-21T10:00:00Z',
-  closed_at: null,
-  merged_at: null,
-  html_url: 'https://github.example/acme/api/pull/7',
-  head: { repo: { name: 'api' } },
-};
+const pull = PULL_REQUEST;
 
 /** Answers the one-pull-request query with the peer's node; records the variables of each query. */
 class RecordedGraphql implements GithubGraphqlClient {
@@ -41,7 +25,7 @@ const rest: GithubRestClient = {
 const resource = (selector: Record<string, unknown>): ResourceConfig => ({ kind: 'pull-request', selector: { query: 'true', ...selector } }) as unknown as ResourceConfig;
 
 async function livePull(graphql: RecordedGraphql) {
-  const event: WebhookEvent = { deliveryId: 'd-1', event: 'pull_request', groupKey: 'repo-100', partition: 0, receivedAt: '2026-11-21T00:00:00.000Z', payload: { action: 'edited', pull_request: pull, repository } };
+  const event = webhook('pull_request', { action: 'edited', pull_request: pull });
   const context: FetchContext = { client: rest, graphql, organization: 'acme' };
   const reads = new LiveReads(undefined, undefined, undefined, () => new Date(NOW));
   const [object] = await liveObjectsOf(reads.contextOf(event, context, { repositoryType: 'all', resources: [] } as unknown as PortAppConfig));

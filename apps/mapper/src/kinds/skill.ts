@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import { DEFAULT_SKILL_PATHS, fetchSkills, readRepositoryFile, skillOf } from '@glint/github';
-import { AgentSource, resourcesCoveringPush, sourceFields, sourcesOf } from './agent-sources';
+import { AgentSource, pathsOf, resourcesCoveringPush, sourceFields, sourcesOf } from './agent-sources';
 import { KindModule, LiveObject } from './kind-module';
 import { changedPaths, pushedBranch } from './push-paths';
 
@@ -23,8 +23,8 @@ export const skillKind: KindModule = {
     const changed = [...new Set(changedPaths(live.payload))];
     const objects: LiveObject[] = [];
     for (const { index, resource, sources } of resourcesCoveringPush(live, 'skill', DEFAULT_SOURCES)) {
-      const globs = [...new Set(sourcesOf(resource.selector, DEFAULT_SOURCES).flatMap((source) => (source.path ? [source.path] : [])))];
-      const matches = picomatch(sources.flatMap((source) => (source.path ? [source.path] : [])), { dot: true, nocase: true });
+      const globs = [...new Set(pathsOf(sourcesOf(resource.selector, DEFAULT_SOURCES)))];
+      const matches = picomatch(pathsOf(sources), { dot: true, nocase: true });
       for (const path of changed.filter((candidate) => matches(candidate))) {
         const content = await readRepositoryFile(live.fetch.client, repository.owner.login, repository.name, path, after);
         const known = { skill: skillOf(path, '', globs, null), ...sourceFields(live, branch) };

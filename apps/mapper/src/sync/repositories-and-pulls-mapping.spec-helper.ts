@@ -1,3 +1,5 @@
+import type { GithubSimulator } from '@glint/testing';
+
 /** A mapping of repositories and their pull requests, as the resync integration tests list them. */
 export const REPOSITORIES_AND_PULLS_MAPPING = [
   'resources:',
@@ -21,3 +23,8 @@ export const REPOSITORIES_AND_PULLS_MAPPING = [
   `          blueprint: '"githubPullRequest"'`,
   '',
 ].join('\n');
+
+/** Pushes `text` as the repository's `.github/port-app-config.yml` to its default branch (`.github-private`: the organization's mapping). */
+export function pushMappingFile(sim: GithubSimulator, owner: string, repository: string, text: string): void {
+  sim.push(owner, repository, { branch: sim.state.repo(owner, repository)?.defaultBranch ?? 'main', files: { '.github/port-app-config.yml': text } });
+}

@@ -7,7 +7,7 @@ import { MetricsRegistry } from '@glint/observability';
 import { CompleteSyncJob, PublishChangesJob, PublishJob, PublishProducer } from '@glint/queue';
 import { GithubSimulator, testServices } from '@glint/testing';
 import { EntityMapping } from '../mapping/entity-mapping';
-import { REPOSITORIES_AND_PULLS_MAPPING } from './repositories-and-pulls-mapping.spec-helper';
+import { pushMappingFile, REPOSITORIES_AND_PULLS_MAPPING } from './repositories-and-pulls-mapping.spec-helper';
 import { ResyncRunner } from './resync-runner';
 import { SyncMetrics } from './sync-metrics';
 import { SyncStatusStore } from './sync-status';
@@ -75,9 +75,7 @@ describe('ResyncRunner with a repository mapping of its own', () => {
   beforeEach(async () => {
     sim = await GithubSimulator.start({ seed: 23, organizations: 1, reposPerOrg: 3, latencyMs: 50 });
     const [{ account }] = sim.installations();
-    const pushMapping = (repository: string, text: string) =>
-      sim.push(account.login, repository, { branch: sim.state.repo(account.login, repository)?.defaultBranch ?? 'main', files: { '.github/port-app-config.yml': text } });
-    pushMapping('.github-private', REPOSITORIES_AND_PULLS_MAPPING);
+    pushMappingFile(sim, account.login, '.github-private', REPOSITORIES_AND_PULLS_MAPPING);
     const config = loadConfig({ APP_ID: String(sim.appId), PRIVATE_KEY: sim.appPrivateKeyPem, GHE_HOST: new URL(sim.url).host, GHE_PROTOCOL: 'http' }, ['mapper']);
     access = createGithubAccess(config.github);
     [installation] = await access.installations();
@@ -99,8 +97,7 @@ describe('ResyncRunner with a repository mapping of its own', () => {
   });
 
   function pushOwnMapping(text: string): void {
-    const organization = installation.accountLogin;
-    sim.push(organization, own, { branch: sim.state.repo(organization, own)?.defaultBranch ?? 'main', files: { '.github/port-app-config.yml': text } });
+    pushMappingFile(sim, installation.accountLogin, own, text);
   }
 
   function runner(): ResyncRunner {

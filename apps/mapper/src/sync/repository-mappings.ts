@@ -105,7 +105,7 @@ function includedFileOf(repository: Repository): string | null {
 const REPOSITORY_TYPES: readonly RepositoryType[] = ['all', 'public', 'private', 'forks', 'sources', 'member'];
 
 /** The mapping's `repositoryType` as the repository listing takes it; the mapping's schema admits no other value. */
-export function repositoryTypeOf(loaded: LoadedMapping): RepositoryType | undefined {
+function repositoryTypeOf(loaded: LoadedMapping): RepositoryType | undefined {
   return REPOSITORY_TYPES.find((type) => type === loaded.config.repositoryType);
 }
 

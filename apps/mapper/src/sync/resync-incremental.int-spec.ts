@@ -7,7 +7,7 @@ import { MetricsRegistry } from '@glint/observability';
 import { CompleteSyncJob, EntityChange, PublishChangesJob, PublishJob, PublishProducer } from '@glint/queue';
 import { GithubSimulator, testServices } from '@glint/testing';
 import { EntityMapping } from '../mapping/entity-mapping';
-import { REPOSITORIES_AND_PULLS_MAPPING } from './repositories-and-pulls-mapping.spec-helper';
+import { pushMappingFile, REPOSITORIES_AND_PULLS_MAPPING } from './repositories-and-pulls-mapping.spec-helper';
 import { restOnlyAccess } from './rest-only-access.spec-helper';
 import { ResyncRunner } from './resync-runner';
 import { ResyncWatermarkStore } from './resync-watermarks';
@@ -51,8 +51,7 @@ describe('incremental resyncs on the GitHub simulator', () => {
   beforeEach(async () => {
     sim = await GithubSimulator.start({ seed: 41, organizations: 1, reposPerOrg: REPOSITORIES, pullRequestsPerRepo: 2, issuesPerRepo: 0, latencyMs: 50 });
     organization = sim.installations()[0].account.login;
-    const settings = sim.state.repo(organization, '.github-private');
-    sim.push(organization, '.github-private', { branch: settings?.defaultBranch ?? 'main', files: { '.github/port-app-config.yml': REPOSITORIES_AND_PULLS_MAPPING } });
+    pushMappingFile(sim, organization, '.github-private', REPOSITORIES_AND_PULLS_MAPPING);
     // A token: the App JWT is signed with the real clock, which the simulator's moved clock would find expired.
     const config = loadConfig({ GITHUB_TOKEN: sim.createPersonalAccessToken(), GITHUB_ORGANIZATION: organization, GHE_HOST: new URL(sim.url).host, GHE_PROTOCOL: 'http' }, ['mapper']);
     const prefix = `glint-test:${randomUUID()}:`;
@@ -174,9 +173,8 @@ describe('incremental resyncs on the GitHub simulator', () => {
     await takeJobs();
 
     expect(await runner().run(installation, 'the mapping changed in .github-private')).toMatchObject({ state: 'completed', mode: 'full', modeReason: 'requested' });
-    const settings = sim.state.repo(organization, '.github-private');
     const changedMapping = REPOSITORIES_AND_PULLS_MAPPING.replace('title: .title', 'title: \'"PR " + .title\'');
-    sim.push(organization, '.github-private', { branch: settings?.defaultBranch ?? 'main', files: { '.github/port-app-config.yml': changedMapping } });
+    pushMappingFile(sim, organization, '.github-private', changedMapping);
     sim.advanceClock(MINUTE_MS);
     expect(await runner().run(installation, 'schedule', undefined, 'auto')).toMatchObject({ state: 'completed', mode: 'full', modeReason: 'the mapping changed since the last complete resync' });
   });
@@ -200,8 +198,7 @@ describe('incremental resyncs on the GitHub simulator', () => {
   it("learns the repositories' own mappings from what changed since the watermark: a known one read again from the ETag cache, one added since from the changed listing, the others not read", async () => {
     const [withOwn, laterOwn] = repositoriesWithOpenPulls(1);
     const ownMapping = REPOSITORIES_AND_PULLS_MAPPING.replace('title: .title', 'title: \'"own " + .title\'');
-    const pushOwnMapping = (repository: string) =>
-      sim.push(organization, repository, { branch: sim.state.repo(organization, repository)?.defaultBranch ?? 'main', files: { '.github/port-app-config.yml': ownMapping } });
+    const pushOwnMapping = (repository: string) => pushMappingFile(sim, organization, repository, ownMapping);
     pushOwnMapping(withOwn.name);
     sim.advanceClock(10 * MINUTE_MS);
     // One mapper process: the organization's mapping stays cached from one resync to the next.

@@ -299,10 +299,9 @@ export class ResyncRunner {
       onIncomplete: incomplete,
     };
     const timer = this.deps.metrics.kindSeconds.startTimer({ kind: resource.kind });
-    const listChangedSince = KIND_MODULES[resource.kind].listChangedSince;
-    const changedOnly = resync.mode === 'incremental' && resync.since !== undefined && listChangedSince !== undefined;
-    const listing =
-      changedOnly && resync.since ? fetchResourceChangedSince(context, resource, config, resync.since) : fetchResource(context, resource, config);
+    // An incremental resync lists what changed since its watermark, for a kind that can; the whole listing otherwise.
+    const changedSince = resync.mode === 'incremental' && KIND_MODULES[resource.kind].listChangedSince ? resync.since : undefined;
+    const listing = changedSince ? fetchResourceChangedSince(context, resource, config, changedSince) : fetchResource(context, resource, config);
     try {
       let examplesSent = false;
       for await (const batch of pageBatches(listing, RESYNC_BATCH_OBJECTS, now)) {
@@ -311,7 +310,7 @@ export class ResyncRunner {
         // read ahead were asked for before the batch's first: the oldest ask dates it.
         const askedAt = Math.min(batch.firstPageAskedAt.getTime(), pageTimes.takeOldest() ?? Number.POSITIVE_INFINITY);
         const observedAt = new Date(Math.max(startedAt.getTime(), askedAt - CLOCK_SKEW_MARGIN_MS)).toISOString();
-        const mapped = changedOnly
+        const mapped = changedSince
           ? await this.mapChanged(config, index, context, batch.objects, observedAt)
           : await this.deps.mapping.mapPage(config, index, await withReferencedFiles(context, resource, batch.objects), observedAt);
         const deletes = mapped.upserts.filter((change) => change.type === 'delete').length;

@@ -35,6 +35,12 @@ export class ResyncWatermarkStore {
     return text ? (JSON.parse(text) as ResyncWatermark) : undefined;
   }
 
+  /** Every installation's watermark, by installation id: one read for all of them (`GET /status`). */
+  async all(): Promise<Map<string, ResyncWatermark>> {
+    const entries = await this.redis.hgetall(this.key);
+    return new Map(Object.entries(entries).map(([installationId, text]) => [installationId, JSON.parse(text) as ResyncWatermark]));
+  }
+
   async save(installationId: string, watermark: ResyncWatermark): Promise<void> {
     await this.redis.hset(this.key, installationId, JSON.stringify(watermark));
   }

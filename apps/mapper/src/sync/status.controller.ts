@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { DEFAULT_RESERVATION_THRESHOLD_PERCENT, type GithubAccess, type RateLimitResource, type RateLimitState } from '@glint/github';
 import { DeadLetterSummary, QueueOverview, QueueSummary } from '@glint/queue';
 import { resyncOutlook, type ResyncOutlook } from './budget-outlook';
-import { ResyncWatermarkStore } from './resync-watermarks';
+import { type ResyncWatermark, ResyncWatermarkStore } from './resync-watermarks';
 import { SyncStatus, SyncStatusStore } from './sync-status';
 
 /** The injection token of the mapper's `GithubAccess`. */
@@ -54,14 +54,15 @@ export class StatusController {
 
   @Get('status')
   async current(): Promise<BridgeStatusAnswer> {
-    const [resyncs, previous, queues, perMinute, deadLetters] = await Promise.all([
+    const [resyncs, previous, watermarks, queues, perMinute, deadLetters] = await Promise.all([
       this.status.all(),
       this.status.previous(),
+      this.watermarks.all(),
       this.queues.summary(),
       this.queues.eventsPerMinute(EVENT_MINUTES),
       this.queues.latestDeadLetters(LATEST_DEAD_LETTERS),
     ]);
-    const views = await Promise.all(resyncs.map((status) => this.viewOf(status, previous.get(status.installationId))));
+    const views = await Promise.all(resyncs.map((status) => this.viewOf(status, previous.get(status.installationId), watermarks.get(status.installationId))));
     return { resyncs: views.sort((a, b) => a.organization.localeCompare(b.organization)), queues, events: { perMinute }, deadLetters };
   }
 
@@ -69,8 +70,8 @@ export class StatusController {
     return (await this.access.rateLimits?.(Number(installationId))) ?? {};
   }
 
-  private async viewOf(status: SyncStatus, previous: SyncStatus | undefined): Promise<ResyncView> {
-    const [watermark, budgets] = await Promise.all([this.watermarks.get(status.installationId), this.budgetsOf(status.installationId)]);
+  private async viewOf(status: SyncStatus, previous: SyncStatus | undefined, watermark: ResyncWatermark | undefined): Promise<ResyncView> {
+    const budgets = await this.budgetsOf(status.installationId);
     const outlook = resyncOutlook({
       status,
       previousUnits: status.mode ? watermark?.units[status.mode] : undefined,
