@@ -11,7 +11,7 @@ import { ActionTimings, DEFAULT_ACTION_TIMINGS } from './action-timings';
 import { RunWatchdog } from './completion/run-watchdog';
 import { WorkflowRunCompletion } from './completion/workflow-run-completion';
 import { GithubWorkflows } from './github/github-workflows';
-import { createKafka } from './kafka/kafka-client';
+import { createKafka, kafkaFailure } from './kafka/kafka-client';
 import { consumerGroupOf, KafkaConnectionSource, runsTopicOf } from './kafka/kafka-connection';
 import { RunConsumer } from './kafka/run-consumer';
 import { RunMessageHandler } from './kafka/run-message-handler';
@@ -19,7 +19,7 @@ import { ActionRunStore } from './runs/action-run-store';
 import { RunFinisher } from './runs/run-finisher';
 import { RunProcessor } from './runs/run-processor';
 import { RunReporter } from './runs/run-reporter';
-import { DependencyUnreachableError, errorMessage, isNetworkError, settleWithin } from '@glint/runtime';
+import { abortableSleep, errorMessage, settleWithin } from '@glint/runtime';
 
 export interface ActionsRuntimeOptions {
   timings?: Partial<ActionTimings>;
@@ -56,10 +56,9 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
   /** Moves completion events that failed every attempt to jobs-dlq (glint dlq). */
   private failedJobs?: FailedJobSweep;
   private starting?: Promise<void>;
-  private stopping = false;
-  private stop!: () => void;
-  /** Resolves (with nothing) once the service stops, ending a wait for the Kafka connection. */
-  private readonly stopped = new Promise<undefined>((resolve) => (this.stop = () => resolve(undefined)));
+  /** Aborted when the service stops, ending a wait for the Kafka connection or between consumer starts. */
+  private readonly stopping = new AbortController();
+  private readonly stopped = new Promise<undefined>((resolve) => this.stopping.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
 
   constructor(config: GlintConfig, private readonly kafka: KafkaConnectionSource, dataSource: DataSource, catalog: CatalogClient, access: GithubAccess, metrics: ActionsMetrics, options: ActionsRuntimeOptions = {}) {
     this.redisUrl = config.redisUrl;
@@ -90,8 +89,7 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    this.stop();
+    this.stopping.abort();
     // The watchdog first: a stopping service settles nothing more (a run it recorded is reconciled at the next start).
     await this.watchdog.stop();
     const leave = (async () => {
@@ -113,16 +111,15 @@ export class ActionsRuntime implements OnApplicationBootstrap, OnApplicationShut
     if (!connection) return;
     const consumer = new RunConsumer(createKafka(connection, 'glint-actions'), this.topic, this.groupId, (message, keepAlive) => this.handler.handle(message, keepAlive));
     this.consumer = consumer;
-    while (!this.stopping) {
+    while (!this.stopping.signal.aborted) {
       try {
         await consumer.start();
         break;
       } catch (error) {
-        const reason = isNetworkError(error) ? new DependencyUnreachableError('Kafka', this.kafka.brokersVariable(), connection.brokers.join(','), error).message : errorMessage(error);
-        this.logger.error(`cannot consume ${this.topic} yet, trying again in ${CONSUMER_RETRY_MS / 1000} s: ${reason}`);
-        for (let waited = 0; waited < CONSUMER_RETRY_MS && !this.stopping; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+        this.logger.error(`cannot consume ${this.topic} yet, trying again in ${CONSUMER_RETRY_MS / 1000} s: ${errorMessage(kafkaFailure(error, this.kafka, connection))}`);
+        await abortableSleep(CONSUMER_RETRY_MS, this.stopping.signal);
       }
     }
-    if (!this.stopping) this.watchdog.start();
+    if (!this.stopping.signal.aborted) this.watchdog.start();
   }
 }

@@ -1,8 +1,8 @@
-import { redactUrlCredentials } from '@glint/config';
+import { ConfigError, GlintConfig, loadConfig, redactUrlCredentials } from '@glint/config';
 import { createRedisConnection } from '@glint/queue';
 import type { Redis } from 'ioredis';
 
-export const CONNECT_TIMEOUT_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /** Lines a command prints: results on stdout, messages on stderr. */
 export interface CommandOutput {
@@ -10,15 +10,25 @@ export interface CommandOutput {
   err: (line: string) => void;
 }
 
-/** A Redis connection for a command, once ready; otherwise the message that names REDIS_URL. */
-export async function openCommandRedis(redisUrl: string, name: string): Promise<{ ok: true; connection: Redis } | { ok: false; message: string }> {
-  const connection = createRedisConnection(redisUrl, 'worker', name);
-  if (await connected(connection)) return { ok: true, connection };
+/**
+ * The configuration and a ready Redis connection of an operator command (`glint status`, `resync`, `dlq`); otherwise
+ * the message naming the invalid setting or REDIS_URL. The caller disconnects the connection.
+ */
+export async function openCommandContext(env: NodeJS.ProcessEnv, name: string): Promise<{ ok: true; config: GlintConfig; connection: Redis } | { ok: false; message: string }> {
+  let config: GlintConfig;
+  try {
+    config = loadConfig(env, []);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { ok: false, message: error.message };
+  }
+  const connection = createRedisConnection(config.redisUrl, 'worker', name);
+  if (await connected(connection)) return { ok: true, config, connection };
   connection.disconnect();
-  return { ok: false, message: `cannot reach Redis at ${redactUrlCredentials(redisUrl)} (REDIS_URL) within ${CONNECT_TIMEOUT_MS / 1000} s` };
+  return { ok: false, message: `cannot reach Redis at ${redactUrlCredentials(config.redisUrl)} (REDIS_URL) within ${CONNECT_TIMEOUT_MS / 1000} s` };
 }
 
-export async function connected(connection: Redis): Promise<boolean> {
+async function connected(connection: Redis): Promise<boolean> {
   if (connection.status === 'ready') return true;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CONNECT_TIMEOUT_MS)));

@@ -75,9 +75,13 @@ export function kafkaSourceProbe(source: Pick<KafkaConnectionSource, 'current' |
       try {
         await probe.check();
       } catch (error) {
-        if (isNetworkError(error)) throw new DependencyUnreachableError('Kafka', source.brokersVariable(), connection.brokers.join(','), error);
-        throw error;
+        throw kafkaFailure(error, source, connection);
       }
     },
   };
+}
+
+/** `error`, or when the brokers could not be reached at all, one line naming them and where they come from. */
+export function kafkaFailure(error: unknown, source: Pick<KafkaConnectionSource, 'brokersVariable'>, connection: KafkaConfig): unknown {
+  return isNetworkError(error) ? new DependencyUnreachableError('Kafka', source.brokersVariable(), connection.brokers.join(','), error) : error;
 }

@@ -37,7 +37,7 @@ export interface KafkaCredentialsRetry {
   maxDelayMs: number;
 }
 
-export const DEFAULT_KAFKA_CREDENTIALS_RETRY: KafkaCredentialsRetry = { initialDelayMs: 1_000, maxDelayMs: 30_000 };
+const DEFAULT_KAFKA_CREDENTIALS_RETRY: KafkaCredentialsRetry = { initialDelayMs: 1_000, maxDelayMs: 30_000 };
 
 /**
  * The Kafka connection, resolved in the background so that a catalog that is down at start (the credentials of

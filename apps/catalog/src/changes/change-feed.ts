@@ -1,8 +1,9 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
+import { errorMessage } from '@glint/runtime';
 import { CatalogChange, parseCatalogChange } from './catalog-change';
 
-export const CHANGE_CHANNEL = 'catalog_changes';
+const CHANGE_CHANNEL = 'catalog_changes';
 const RECONNECT_DELAY_MS = 1_000;
 
 export type ChangeListener = (change: CatalogChange) => void;
@@ -34,10 +35,6 @@ export class ChangeFeed implements OnModuleInit, OnApplicationShutdown {
       this.listeners.delete(listener);
       this.resyncListeners.delete(onResync);
     };
-  }
-
-  get subscribers(): number {
-    return this.listeners.size;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -75,7 +72,7 @@ export class ChangeFeed implements OnModuleInit, OnApplicationShutdown {
           for (const resync of this.resyncListeners) resync();
         },
         (error: unknown) => {
-          this.logger.warn(`cannot reopen the change feed: ${error instanceof Error ? error.message : String(error)}`);
+          this.logger.warn(`cannot reopen the change feed: ${errorMessage(error)}`);
           if (!this.stopped) this.retry();
         },
       );

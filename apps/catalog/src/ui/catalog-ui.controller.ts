@@ -107,10 +107,13 @@ export class CatalogUiController {
   async entity(@Param('blueprint') blueprintId: string, @Param('identifier') identifier: string, @Res() response: Response): Promise<void> {
     const [blueprint, record] = await Promise.all([this.blueprints.find(blueprintId), this.entities.get(blueprintId, identifier)]);
     if (!blueprint || !record) return notFound(response, `There is no entity "${identifier}" in blueprint "${blueprintId}".`);
-    const referrers = await this.search.all(
-      { combinator: 'and', rules: [{ operator: 'relatedTo', blueprint: blueprintId, value: identifier, direction: 'downstream' }] },
-      { include: ['identifier', 'title', 'blueprint'] },
-    );
+    const [referrers, topics] = await Promise.all([
+      this.search.all(
+        { combinator: 'and', rules: [{ operator: 'relatedTo', blueprint: blueprintId, value: identifier, direction: 'downstream' }] },
+        { include: ['identifier', 'title', 'blueprint'] },
+      ),
+      this.neighbourTopics(blueprint),
+    ]);
     const now = new Date();
     const names = [...new Set([...Object.keys(blueprint.schema.properties), ...Object.keys(record.properties)])];
     const body = html`<div id="entity" data-live-region>
@@ -131,7 +134,7 @@ export class CatalogUiController {
       <h2>Related from</h2>
       ${referrers.entities.length === 0 ? html`<p class="empty">No entity points here.</p>` : html`<table id="referrers">${referrers.entities.map((entity) => html`<tr><td><a href="${entityHref(entity.blueprint ?? '', entity.identifier ?? '')}">${entity.title ?? entity.identifier}</a></td><td class="muted">${entity.blueprint}</td></tr>`)}</table>`}
     </div>`;
-    send(response, 200, page(record.title ?? identifier, body, { topics: await this.neighbourTopics(blueprint) }));
+    send(response, 200, page(record.title ?? identifier, body, { topics }));
   }
 
   @Get('runs')

@@ -14,7 +14,7 @@ interface Column {
 }
 
 /** Every column of a blueprint's table: identifier, title, each property, each relation (as links), last update. */
-export function columnsOf(blueprint: StoredBlueprint, now: Date): Column[] {
+function columnsOf(blueprint: StoredBlueprint, now: Date): Column[] {
   const properties = Object.entries(blueprint.schema.properties).map(([name, schema]) => ({
     key: `properties.${name}`,
     title: schema.title ?? name,

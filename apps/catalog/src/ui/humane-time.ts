@@ -20,7 +20,7 @@ export function humaneTime(at: Date, now: Date): string {
   return readableDate(at);
 }
 
-export function readableDate(at: Date): string {
+function readableDate(at: Date): string {
   const two = (value: number): string => String(value).padStart(2, '0');
   return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]} ${at.getUTCFullYear()}, ${two(at.getUTCHours())}:${two(at.getUTCMinutes())} UTC`;
 }

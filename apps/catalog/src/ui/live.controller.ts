@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Controller, Get, Inject, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ChangeFeed } from '../changes/change-feed';
-import { LIVE_SCRIPT } from './live-script';
+import { LIVE_EVENTS_PATH, LIVE_SCRIPT, LIVE_SCRIPT_PATH } from './live-script';
 import { UiAccessGuard } from './ui-access.guard';
 
 const HEARTBEAT_MS = 20_000;
@@ -15,7 +15,7 @@ export class LiveController implements BeforeApplicationShutdown {
   constructor(@Inject(ChangeFeed) private readonly feed: ChangeFeed) {}
 
   /** `event: change` with each committed write ({kind, op, blueprint, count, identifiers}); `event: resync` after the feed was down. */
-  @Get('live/events')
+  @Get(LIVE_EVENTS_PATH)
   events(@Req() request: Request, @Res() response: Response): void {
     response.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', 'x-content-type-options': 'nosniff' });
     response.flushHeaders();
@@ -36,7 +36,7 @@ export class LiveController implements BeforeApplicationShutdown {
     });
   }
 
-  @Get('ui/live.js')
+  @Get(LIVE_SCRIPT_PATH)
   script(@Res() response: Response): void {
     response.status(200).set({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }).send(LIVE_SCRIPT);
   }

@@ -1,34 +1,21 @@
-import { ConfigError, loadConfig, redactUrlCredentials } from '@glint/config';
-import { createRedisConnection, DeadLetter, DeadLetterQueues } from '@glint/queue';
-import { CONNECT_TIMEOUT_MS, connected } from '../command-redis';
+import { DeadLetter, DeadLetterQueues } from '@glint/queue';
+import { CommandOutput, openCommandContext } from '../command-redis';
 import { DlqCommand, parseDlqCommandLine } from './dlq-command-line';
 
-export interface DlqOutput {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
 /** `glint dlq …`: returns the exit code (0 done, 1 failed or something not replayable, 2 bad command line). */
-export async function runDlqCommand(args: readonly string[], env: NodeJS.ProcessEnv, output: DlqOutput): Promise<number> {
+export async function runDlqCommand(args: readonly string[], env: NodeJS.ProcessEnv, output: CommandOutput): Promise<number> {
   const parsed = parseDlqCommandLine(args);
   if (!parsed.ok) {
     output.err(`glint dlq: ${parsed.message}`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig(env, []);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    output.err(`glint dlq: ${error.message}`);
+  const opened = await openCommandContext(env, 'dlq-command');
+  if (!opened.ok) {
+    output.err(`glint dlq: ${opened.message}`);
     return 1;
   }
-  const connection = createRedisConnection(config.redisUrl, 'worker', 'dlq-command');
+  const { config, connection } = opened;
   try {
-    if (!(await connected(connection))) {
-      output.err(`glint dlq: cannot reach Redis at ${redactUrlCredentials(config.redisUrl)} (REDIS_URL) within ${CONNECT_TIMEOUT_MS / 1000} s`);
-      return 1;
-    }
     const queues = new DeadLetterQueues(connection, { partitions: config.events.partitions });
     try {
       return await execute(parsed.value, queues, output);
@@ -40,7 +27,7 @@ export async function runDlqCommand(args: readonly string[], env: NodeJS.Process
   }
 }
 
-async function execute({ command, sources, filter }: DlqCommand, queues: DeadLetterQueues, output: DlqOutput): Promise<number> {
+async function execute({ command, sources, filter }: DlqCommand, queues: DeadLetterQueues, output: CommandOutput): Promise<number> {
   const letters = await queues.list(sources, filter);
   if (letters.length === 0) {
     output.err(`no dead letters in ${sources.length > 1 ? `${sources.slice(0, -1).join(', ')} or ${sources.at(-1)}` : sources.join('')} match`);

@@ -1,9 +1,10 @@
 import { Queue } from 'bullmq';
-import { ConfigError, GlintConfig, loadConfig } from '@glint/config';
+import type { GlintConfig } from '@glint/config';
 import { createGithubAccess, GithubInstallation } from '@glint/github';
 import { ALL_INSTALLATIONS_JOB, AllInstallationsJob, deduplicationIdOf, RESYNC_JOB, ResyncJob } from '@glint/mapper';
 import { DEFAULT_QUEUE_PREFIX, QueueName } from '@glint/queue';
-import { CommandOutput, openCommandRedis } from '../command-redis';
+import { errorMessage } from '@glint/runtime';
+import { CommandOutput, openCommandContext } from '../command-redis';
 import { parseResyncCommandLine, ResyncRequest } from './resync-command-line';
 
 /** The options the mapper's resync queue gives its own jobs: completed ones are trimmed, failed ones kept. */
@@ -24,27 +25,20 @@ export async function runResyncCommand(args: readonly string[], env: NodeJS.Proc
     output.err(`glint resync: ${parsed.message}`);
     return 2;
   }
-  let config: GlintConfig;
-  try {
-    config = loadConfig(env, []);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    output.err(`glint resync: ${error.message}`);
+  const opened = await openCommandContext(env, 'resync-command');
+  if (!opened.ok) {
+    output.err(`glint resync: ${opened.message}`);
     return 1;
   }
-  const redis = await openCommandRedis(config.redisUrl, 'resync-command');
-  if (!redis.ok) {
-    output.err(`glint resync: ${redis.message}`);
-    return 1;
-  }
-  const queue = new Queue<ResyncJob | AllInstallationsJob>(QueueName.Resync, { connection: redis.connection, prefix: dependencies.prefix ?? DEFAULT_QUEUE_PREFIX });
+  const { config, connection } = opened;
+  const queue = new Queue<ResyncJob | AllInstallationsJob>(QueueName.Resync, { connection, prefix: dependencies.prefix ?? DEFAULT_QUEUE_PREFIX });
   try {
     const code = await request(parsed.value, queue, config, dependencies.installations ?? fromGithub, output);
     if (code === 0 && !(await mapperListens(queue))) output.err('no mapper is connected to the resync queue now: the resync runs when one starts');
     return code;
   } finally {
     await queue.close();
-    redis.connection.disconnect();
+    connection.disconnect();
   }
 }
 
@@ -64,7 +58,7 @@ async function request(
   try {
     known = await installations(config);
   } catch (error) {
-    output.err(`glint resync: cannot list the app's installations from GitHub: ${error instanceof Error ? error.message : String(error)}`);
+    output.err(`glint resync: cannot list the app's installations from GitHub: ${errorMessage(error)}`);
     return 1;
   }
   const chosen = target.installations.map((name) => ({ name, installation: findInstallation(known, name) }));

@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
-import { ConfigError, GlintConfig, loadConfig } from '@glint/config';
 import { SyncStatusStore } from '@glint/mapper';
 import { DEFAULT_QUEUE_PREFIX, QueueName, QueueOverview } from '@glint/queue';
-import { CommandOutput, openCommandRedis } from '../command-redis';
+import { errorMessage } from '@glint/runtime';
+import { CommandOutput, openCommandContext } from '../command-redis';
 import { BridgeState, formatBridgeState, isBridgeState, needsAttention } from './bridge-state';
 import { parseStatusCommandLine } from './status-command-line';
 
@@ -32,7 +32,7 @@ async function fromMapper(base: URL): Promise<BridgeState | string> {
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS), headers: { accept: 'application/json' } });
   } catch (error) {
-    return `cannot reach the mapper at ${url.origin} (--url): ${error instanceof Error ? error.message : String(error)}`;
+    return `cannot reach the mapper at ${url.origin} (--url): ${errorMessage(error)}`;
   }
   if (!response.ok) return `the mapper at ${url.origin} answered ${response.status} to GET ${url.pathname}: is --url a mapper (MAPPER_HTTP_PORT, 3001 by default)?`;
   const body: unknown = await response.json().catch(() => undefined);
@@ -40,23 +40,17 @@ async function fromMapper(base: URL): Promise<BridgeState | string> {
 }
 
 async function fromRedis(env: NodeJS.ProcessEnv): Promise<BridgeState | string> {
-  let config: GlintConfig;
-  try {
-    config = loadConfig(env, []);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.message;
-  }
-  const redis = await openCommandRedis(config.redisUrl, 'status-command');
-  if (!redis.ok) return redis.message;
-  const overview = new QueueOverview(redis.connection, { partitions: config.events.partitions });
+  const opened = await openCommandContext(env, 'status-command');
+  if (!opened.ok) return opened.message;
+  const { config, connection } = opened;
+  const overview = new QueueOverview(connection, { partitions: config.events.partitions });
   // Not the delayed jobs: the schedule's next run always waits there.
-  const resyncQueue = new Queue(QueueName.Resync, { connection: redis.connection, prefix: DEFAULT_QUEUE_PREFIX });
+  const resyncQueue = new Queue(QueueName.Resync, { connection, prefix: DEFAULT_QUEUE_PREFIX });
   try {
-    const [resyncs, queues, counts] = await Promise.all([new SyncStatusStore(redis.connection).all(), overview.summary(), resyncQueue.getJobCounts('waiting', 'prioritized', 'active')]);
+    const [resyncs, queues, counts] = await Promise.all([new SyncStatusStore(connection).all(), overview.summary(), resyncQueue.getJobCounts('waiting', 'prioritized', 'active')]);
     return { resyncs, queues, resyncQueue: { waiting: counts['waiting'] + counts['prioritized'], running: counts['active'] } };
   } finally {
     await Promise.all([overview.close(), resyncQueue.close()]);
-    redis.connection.disconnect();
+    connection.disconnect();
   }
 }
