@@ -3,7 +3,7 @@ import type { EntityOrder, EntityStore } from '../entities/entity-store';
 import { needsField, project, Projection, toView } from '../entities/entity-view';
 import type { EntityRecord, EntityView } from '../entities/entity.types';
 import { CatalogError } from '../http/catalog-error';
-import { searchCondition } from './search-sql';
+import { RelationGraph, searchCondition } from './search-sql';
 import { SqlParams } from './sql-params';
 
 export interface SortedPageRequest {
@@ -38,28 +38,39 @@ export class EntitySearch {
 
   /** The SQL condition of a search within one blueprint, with its own parameters. */
   async condition(blueprint: string, query: unknown): Promise<{ condition: string; params: SqlParams }> {
-    const params = new SqlParams();
-    const filter = query === undefined ? 'TRUE' : searchCondition(query, { params, graph: await this.blueprints.graph(), now: this.now() }, '/query');
-    return { condition: `e.blueprint = ${params.add(blueprint)} AND ${filter}`, params };
+    return this.conditionIn(await this.graphFor(query), blueprint, query);
   }
 
   /** The UI's table: one page in any order, and how many entities match the query in all. */
   async sorted(blueprint: string, query: unknown, request: SortedPageRequest): Promise<{ records: EntityRecord[]; total: number }> {
+    const graph = await this.graphFor(query);
     // Two parameter lists: the page's gains its limit and offset.
-    const [page, counted] = await Promise.all([this.condition(blueprint, query), this.condition(blueprint, query)]);
+    const [page, counted] = [this.conditionIn(graph, blueprint, query), this.conditionIn(graph, blueprint, query)];
     const [records, total] = await Promise.all([this.store.search({ ...page, order: request.order, offset: request.offset, limit: request.limit }), this.store.countWhere(counted.condition, counted.params)]);
     return { records, total };
   }
 
   /** Per property, how many entities matching the query hold each of its values (the UI's filter counts). */
   async valueCounts(blueprint: string, query: unknown, properties: string[], limit: number): Promise<Map<string, Array<{ value: string; count: number }>>> {
+    const graph = await this.graphFor(query);
     const counts = await Promise.all(
       properties.map(async (property) => {
-        const { condition, params } = await this.condition(blueprint, query);
+        const { condition, params } = this.conditionIn(graph, blueprint, query);
         return [property, await this.store.valueCounts(condition, params, property, limit)] as const;
       }),
     );
     return new Map(counts);
+  }
+
+  /** The blueprints' relation graph a query's rules resolve against: read once per search, and not at all without a query. */
+  private async graphFor(query: unknown): Promise<RelationGraph | undefined> {
+    return query === undefined ? undefined : this.blueprints.graph();
+  }
+
+  private conditionIn(graph: RelationGraph | undefined, blueprint: string, query: unknown): { condition: string; params: SqlParams } {
+    const params = new SqlParams();
+    const filter = query === undefined || graph === undefined ? 'TRUE' : searchCondition(query, { params, graph, now: this.now() }, '/query');
+    return { condition: `e.blueprint = ${params.add(blueprint)} AND ${filter}`, params };
   }
 
   async page(blueprint: string, query: unknown, request: PageRequest): Promise<{ entities: Array<Partial<EntityView>>; next?: string }> {
